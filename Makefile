@@ -1,0 +1,123 @@
+# tmaccel top-level Makefile (GNU make, non-recursive).
+#
+# Each part of the tree describes itself in a small fragment (*.mk) that only
+# appends to the variables below; the rules live here, once.
+#
+#   LIBTM_SRCS      C sources linked into libtm (static + shared)
+#   TOOLS           programs built into $(BUILD)/bin; <tool>_SRCS, <tool>_LDLIBS
+#   UNIT_TESTS      test programs (linked against libtm.a); <test>_SRCS, <test>_LDLIBS
+#   CHECK_TARGETS   further phony targets `make check` runs (RTL, golden, ...)
+#   BENCH_TARGETS   phony targets `make bench` runs
+#   DEPS_APT        Debian packages `make deps` installs
+#
+# Variants: `make` builds into build/; `make SAN=1` into build/asan with
+# AddressSanitizer + UndefinedBehaviorSanitizer (make check runs both).
+
+SAN        ?=
+ifeq ($(SAN),1)
+BUILD      ?= build/asan
+else
+BUILD      ?= build
+endif
+
+CC         ?= cc
+AR         ?= ar
+PYTHON     ?= /usr/bin/python3
+PKG_CONFIG ?= pkg-config
+PREFIX     ?= /usr/local
+
+WARN     := -Wall -Wextra -Wshadow -Wmissing-prototypes -Wstrict-prototypes -Werror
+CFLAGS   ?= -O2 -g
+CFLAGS   += -std=c11 -D_GNU_SOURCE -fPIC -fvisibility=hidden $(WARN)
+CPPFLAGS += -Iuapi -Iuserspace/include -Iuserspace -MMD -MP
+LDFLAGS  ?=
+ifeq ($(SAN),1)
+CFLAGS   += -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
+LDFLAGS  += -fsanitize=address,undefined
+endif
+
+LIBTM_SRCS    :=
+TOOLS         :=
+UNIT_TESTS    :=
+CHECK_TARGETS :=
+BENCH_TARGETS :=
+DEPS_APT      := build-essential pkg-config python3 python3-numpy
+
+include userspace/kernels/kernels.mk
+include userspace/libtm/libtm.mk
+include userspace/tools/tools.mk
+include tests/tests.mk
+-include hw/hw.mk
+
+LIBTM_OBJS := $(LIBTM_SRCS:%.c=$(BUILD)/%.o)
+$(LIBTM_OBJS): CPPFLAGS += -DTM_BUILDING_LIB -Iuserspace/libtm -Iuserspace/kernels
+LIBTM_A    := $(BUILD)/lib/libtm.a
+LIBTM_SO   := $(BUILD)/lib/libtm.so
+TOOL_BINS  := $(TOOLS:%=$(BUILD)/bin/%)
+TEST_BINS  := $(UNIT_TESTS:%=$(BUILD)/tests/%)
+
+.PHONY: all check unit-check bench deps clean install
+.DEFAULT_GOAL := all
+
+all: $(LIBTM_A) $(LIBTM_SO) $(BUILD)/lib/pkgconfig/libtm.pc $(TOOL_BINS)
+
+$(BUILD)/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS) $(CFLAGS) -c $< -o $@
+
+$(LIBTM_A): $(LIBTM_OBJS)
+	@mkdir -p $(dir $@)
+	rm -f $@ && $(AR) rcs $@ $^
+
+$(LIBTM_SO): $(LIBTM_OBJS)
+	@mkdir -p $(dir $@)
+	$(CC) -shared -Wl,-soname,libtm.so.1 $(LDFLAGS) -o $@ $^ -lm -ldl
+
+$(BUILD)/lib/pkgconfig/libtm.pc: userspace/libtm/libtm.pc.in
+	@mkdir -p $(dir $@)
+	sed -e 's|@PREFIX@|$(PREFIX)|' $< > $@
+
+# Programs and tests: <name>_SRCS objects + libtm.a.
+define link_prog
+$(1): $$(patsubst %.c,$$(BUILD)/%.o,$$($(2)_SRCS)) $$(LIBTM_A)
+	@mkdir -p $$(dir $$@)
+	$$(CC) $$(LDFLAGS) -o $$@ $$^ $$($(2)_LDLIBS) -lm -ldl
+endef
+$(foreach t,$(TOOLS),$(eval $(call link_prog,$(BUILD)/bin/$(t),$(t))))
+$(foreach t,$(UNIT_TESTS),$(eval $(call link_prog,$(BUILD)/tests/$(t),$(t))))
+
+# Unit tests of one variant; results are collected by tests/run-tests.sh.
+unit-check: $(TEST_BINS) $(TOOL_BINS)
+	@BUILD=$(BUILD) tests/run-tests.sh $(TEST_BINS)
+
+# Everything: deps, plain build + tests, sanitizer build + tests, then the
+# other checks (golden data, RTL, ...). Each step records its results in
+# build/results.txt and a failing step does not hide the later ones; the
+# closing "N passed, N failed" line decides the exit status.
+check: deps
+	@rm -f build/results.txt
+	-@tests/record.sh build $(MAKE) --no-print-directory all $(TEST_BINS)
+	-@$(MAKE) --no-print-directory unit-check
+	-@tests/record.sh build-asan $(MAKE) --no-print-directory SAN=1 all
+	-@$(MAKE) --no-print-directory SAN=1 unit-check
+	-@$(MAKE) --no-print-directory -k $(CHECK_TARGETS)
+	@tests/summary.sh build/results.txt
+
+bench: all $(BENCH_TARGETS)
+
+deps:
+	@.ci/deps.sh $(sort $(DEPS_APT))
+
+install: all
+	install -d $(DESTDIR)$(PREFIX)/lib/pkgconfig $(DESTDIR)$(PREFIX)/include $(DESTDIR)$(PREFIX)/bin
+	install -m 644 $(LIBTM_A) $(DESTDIR)$(PREFIX)/lib/
+	install -m 755 $(LIBTM_SO) $(DESTDIR)$(PREFIX)/lib/libtm.so.1
+	ln -sf libtm.so.1 $(DESTDIR)$(PREFIX)/lib/libtm.so
+	install -m 644 userspace/include/tm.h userspace/include/tm_format.h $(DESTDIR)$(PREFIX)/include/
+	install -m 644 $(BUILD)/lib/pkgconfig/libtm.pc $(DESTDIR)$(PREFIX)/lib/pkgconfig/
+	install -m 755 $(TOOL_BINS) $(DESTDIR)$(PREFIX)/bin/
+
+clean:
+	rm -rf build
+
+-include $(shell find $(BUILD) -name '*.d' 2>/dev/null)

@@ -1,0 +1,27 @@
+#!/bin/sh
+# Run test programs and record each case in build/results.txt as
+# "PASS <variant>/<prog>/<case>" or "FAIL ...". A program that exits non-zero
+# without reporting a failure (crash, sanitizer abort) is recorded as a failure
+# of the program itself, so nothing can pass by dying early.
+# Test programs print "ok - <case>" / "not ok - <case>" lines (TAP-like).
+mkdir -p build
+results=build/results.txt
+variant=$(basename "${BUILD:-build}")
+status=0
+for prog in "$@"; do
+	name=$(basename "$prog")
+	log=$(mktemp)
+	"$prog" >"$log" 2>&1
+	rc=$?
+	sed -n -e "s|^ok - \(.*\)|PASS $variant/$name/\1|p" \
+	       -e "s|^not ok - \(.*\)|FAIL $variant/$name/\1|p" "$log" >>"$results"
+	if [ $rc -ne 0 ]; then
+		status=1
+		grep -q '^not ok - ' "$log" || echo "FAIL $variant/$name (exit $rc)" >>"$results"
+		echo "--- $name failed (exit $rc):"; tail -n 30 "$log"
+	else
+		printf '%s: %s cases ok\n' "$name" "$(grep -c '^ok - ' "$log")"
+	fi
+	rm -f "$log"
+done
+exit $status

@@ -1,0 +1,6 @@
+# libtm: model loader and writer, runtime (planner, partitioner, backends), op glue.
+LIBTM_SRCS += \
+	userspace/libtm/format.c \
+	userspace/libtm/ops.c
+
+$(LIBTM_SRCS:%.c=$(BUILD)/%.o): CPPFLAGS += -DTM_BUILDING_LIB -Iuserspace/libtm -Iuserspace/kernels

@@ -1,0 +1,1 @@
+# Command-line tools: tmrun (run a model.bin), later tmc (the compiler).
