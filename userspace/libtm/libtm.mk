@@ -2,5 +2,3 @@
 LIBTM_SRCS += \
 	userspace/libtm/format.c \
 	userspace/libtm/ops.c
-
-$(LIBTM_SRCS:%.c=$(BUILD)/%.o): CPPFLAGS += -DTM_BUILDING_LIB -Iuserspace/libtm -Iuserspace/kernels
