@@ -43,11 +43,9 @@ CHECK_TARGETS :=
 BENCH_TARGETS :=
 DEPS_APT      := build-essential pkg-config python3 python3-numpy
 
-include userspace/kernels/kernels.mk
-include userspace/libtm/libtm.mk
-include userspace/tools/tools.mk
-include tests/tests.mk
--include hw/hw.mk
+# Every part describes itself in a fragment next to its sources.
+include $(sort $(wildcard userspace/*/*.mk userspace/tools/*/*.mk hw/*.mk hw/*/*.mk \
+                          tests/*.mk tests/*/*.mk))
 
 LIBTM_OBJS := $(LIBTM_SRCS:%.c=$(BUILD)/%.o)
 $(LIBTM_OBJS): CPPFLAGS += -DTM_BUILDING_LIB -Iuserspace/libtm -Iuserspace/kernels

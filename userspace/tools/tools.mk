@@ -1,1 +1,0 @@
-# Command-line tools: tmrun (run a model.bin), later tmc (the compiler).
