@@ -110,6 +110,8 @@ TM_API int tm_model_tensor_info(const struct tm_model *model, unsigned tensor,
 TM_API int tm_model_op_info(const struct tm_model *model, unsigned op, struct tm_op_info *info);
 /** @return the const data of a tensor (NULL if not const). */
 TM_API const void *tm_model_tensor_data(const struct tm_model *model, unsigned tensor);
+/** @return the value stored under @key by tm_builder_set_metadata(), or NULL. */
+TM_API const char *tm_model_metadata(const struct tm_model *model, const char *key);
 
 /* ---- running ------------------------------------------------------------- */
 

@@ -4,6 +4,7 @@
  * the tools: names, option sizes, tensor sizes, CRC-32, error formatting.
  */
 #include <errno.h>
+#include <pthread.h>
 #include <stdio.h>
 #include "tm_priv.h"
 
@@ -131,22 +132,29 @@ int tm_fmt_tensor_bytes(unsigned dtype, unsigned layout, const int32_t *shape, u
 	return 0;
 }
 
+static uint32_t crc_table[256];
+
+static void crc_table_init(void)
+{
+	for (uint32_t i = 0; i < 256; i++) {
+		uint32_t c = i;
+
+		for (int k = 0; k < 8; k++)
+			c = c & 1 ? 0xedb88320u ^ (c >> 1) : c >> 1;
+		crc_table[i] = c;
+	}
+}
+
 uint32_t tm_crc32(uint32_t crc, const void *buf, size_t len)
 {
-	static uint32_t table[256];
+	/* Threads may open models concurrently: fill the table exactly once. */
+	static pthread_once_t once = PTHREAD_ONCE_INIT;
 	const uint8_t *p = buf;
 
-	if (!table[1]) { /* benign race: every thread computes the same table */
-		for (uint32_t i = 0; i < 256; i++) {
-			uint32_t c = i;
-			for (int k = 0; k < 8; k++)
-				c = c & 1 ? 0xedb88320u ^ (c >> 1) : c >> 1;
-			table[i] = c;
-		}
-	}
+	pthread_once(&once, crc_table_init);
 	crc = ~crc;
 	while (len--)
-		crc = table[(crc ^ *p++) & 0xff] ^ (crc >> 8);
+		crc = crc_table[(crc ^ *p++) & 0xff] ^ (crc >> 8);
 	return ~crc;
 }
 
