@@ -1,0 +1,5 @@
+# Runtime, planner and .npy tests (owner: runtime).
+UNIT_TESTS += test_planner
+test_planner_SRCS := tests/unit/test_planner.c
+UNIT_TESTS += test_runtime
+test_runtime_SRCS := tests/unit/test_runtime.c

@@ -1,0 +1,480 @@
+// SPDX-License-Identifier: MIT
+/*
+ * runtime.c - a model prepared to run (struct tm_runtime).
+ *
+ * tm_runtime_new() does all the work once: open the backend, plan the arena,
+ * bind every tensor of subgraph 0 to the model's const data or to its arena
+ * slot, prepare every op (its glue checks and precomputes), size the shared
+ * scratch, place the ops and cut them into segments (contiguous ops with the
+ * same placement). tm_runtime_invoke() then only submits the segments: no
+ * allocation, no lookups. Subgraphs other than 0 hold IF bodies, which have
+ * no opcode yet, so only subgraph 0 runs.
+ */
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "backend.h"
+#include "planner.h"
+
+/* Per-op state from tm_op_alloc_state(), chained for release. */
+struct rt_state {
+	struct rt_state *next;
+};
+#define RT_STATE_HEAD 64 /* the state itself stays 64-byte aligned */
+
+struct rt_segment {
+	struct tm_backend *be;
+	unsigned first, n;
+};
+
+struct tm_runtime {
+	const struct tm_model *model;
+	const struct tm_fmt_subgraph *sg;
+	const uint32_t *io;              /* subgraph 0's inputs, then outputs */
+	unsigned n_ops;
+	struct tm_backend *be;           /* the device asked for (maybe the CPU) */
+	struct tm_backend *cpu;          /* the CPU backend (== be for "cpu") */
+	struct tm_tensor *tensors;       /* one per model tensor */
+	struct tm_op_ctx *ctx;           /* one per op of subgraph 0 */
+	const struct tm_op_impl **impl;
+	struct tm_layer_profile *prof;
+	uint64_t *op_ns;
+	struct rt_segment *segs;
+	unsigned n_segs;
+	struct tm_buf *arena_buf, *scratch_buf;
+	size_t arena_size, scratch_size;
+	struct rt_state *states;
+	unsigned profile;
+	char err[TM_ERRLEN];
+};
+
+static const char *op_name(const struct tm_runtime *rt, const struct tm_fmt_op *op)
+{
+	return tm_model_string(rt->model, op->name);
+}
+
+/* "op 3 (CONV_2D 'name'): " followed by the message. */
+static void op_verror(struct tm_runtime *rt, unsigned index, const char *fmt, va_list ap)
+{
+	const struct tm_fmt_op *op = &rt->model->ops[rt->sg->ops_first + index];
+	const char *opname = tm_opcode_name(op->opcode);
+	int n = snprintf(rt->err, sizeof(rt->err), "op %u (%s '%s'): ", index,
+			 opname ? opname : "?", op_name(rt, op));
+
+	if (n >= 0 && (size_t)n < sizeof(rt->err))
+		vsnprintf(rt->err + n, sizeof(rt->err) - (size_t)n, fmt, ap);
+}
+
+static void op_error(struct tm_runtime *rt, unsigned index, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+static void op_error(struct tm_runtime *rt, unsigned index, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	op_verror(rt, index, fmt, ap);
+	va_end(ap);
+}
+
+int tm_op_fail(struct tm_op_ctx *ctx, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	op_verror(ctx->rt, ctx->index, fmt, ap);
+	va_end(ap);
+	return -EINVAL;
+}
+
+/*
+ * The first allocation of an op also becomes ctx->state, so simple ops need
+ * not store it; ops with several blocks keep the pointers in their state.
+ */
+void *tm_op_alloc_state(struct tm_op_ctx *ctx, size_t size)
+{
+	struct tm_runtime *rt = ctx->rt;
+	struct rt_state *s;
+
+	if (size > SIZE_MAX - 2 * RT_STATE_HEAD)
+		return NULL;
+	size = (size + RT_STATE_HEAD - 1) & ~(size_t)(RT_STATE_HEAD - 1);
+	s = aligned_alloc(RT_STATE_HEAD, RT_STATE_HEAD + size);
+	if (!s)
+		return NULL;
+	memset(s, 0, RT_STATE_HEAD + size);
+	s->next = rt->states;
+	rt->states = s;
+	if (!ctx->state)
+		ctx->state = (uint8_t *)s + RT_STATE_HEAD;
+	return (uint8_t *)s + RT_STATE_HEAD;
+}
+
+static void *arena_base(struct tm_runtime *rt)
+{
+	return rt->be->ops->buf_map(rt->be, rt->arena_buf);
+}
+
+/* Plan the arena and point every tensor at its data. */
+static int bind_tensors(struct tm_runtime *rt)
+{
+	const struct tm_model *m = rt->model;
+	struct tm_plan_item *items = calloc(m->n_tensors ? m->n_tensors : 1, sizeof(*items));
+	uint64_t size = 0;
+	uint8_t *arena;
+	int ret;
+
+	if (!items)
+		return -ENOMEM;
+	ret = tm_plan_lifetimes(m, items, rt->err, sizeof(rt->err));
+	if (!ret)
+		ret = tm_plan_arena(items, m->n_tensors, &size);
+	if (!ret && size > SIZE_MAX)
+		ret = -EOVERFLOW;
+	if (!ret)
+		ret = rt->be->ops->buf_alloc(rt->be, (size_t)size, &rt->arena_buf);
+	if (ret) {
+		if (!rt->err[0])
+			snprintf(rt->err, sizeof(rt->err), "cannot allocate the %llu-byte arena: %s",
+				 (unsigned long long)size, strerror(-ret));
+		free(items);
+		return ret;
+	}
+	rt->arena_size = (size_t)size;
+	arena = arena_base(rt);
+
+	for (uint32_t i = 0; i < m->n_tensors; i++) {
+		const struct tm_fmt_tensor *ft = &m->tensors[i];
+		struct tm_tensor *t = &rt->tensors[i];
+
+		t->name = tm_model_string(m, ft->name);
+		t->dtype = ft->dtype;
+		t->layout = ft->layout;
+		t->rank = ft->rank;
+		memcpy(t->shape, ft->shape, sizeof(t->shape));
+		t->q = ft->qparam_first != TM_FMT_NONE ? &m->qparams[ft->qparam_first] : NULL;
+		t->q_count = t->q ? ft->qparam_count : 0;
+		t->q_axis = ft->quant_axis;
+		t->is_const = !!(ft->flags & TM_TENSOR_F_CONST);
+		if (t->is_const) {
+			/* Kernels take void *; const data is never written (mapped read-only). */
+			t->data = (void *)(uintptr_t)(m->data + ft->data_offset);
+			t->bytes = ft->data_size;
+		} else if (items[i].size) {
+			t->data = arena + items[i].offset;
+			t->bytes = items[i].size;
+		}
+	}
+	free(items);
+	return 0;
+}
+
+/* Graph inputs are written by the caller: they cannot be constants. */
+static int check_io(struct tm_runtime *rt)
+{
+	for (unsigned k = 0; k < rt->sg->n_inputs; k++) {
+		const struct tm_tensor *t = &rt->tensors[rt->io[k]];
+
+		if (t->is_const) {
+			snprintf(rt->err, sizeof(rt->err), "graph input %u (tensor %u '%s') is constant",
+				 k, rt->io[k], t->name);
+			return -EINVAL;
+		}
+	}
+	return 0;
+}
+
+static void bind_op(struct tm_runtime *rt, unsigned i)
+{
+	const struct tm_model *m = rt->model;
+	const struct tm_fmt_op *op = &m->ops[rt->sg->ops_first + i];
+	const uint32_t *in = tm_op_inputs(m, op), *out = tm_op_outputs(m, op);
+	struct tm_op_ctx *ctx = &rt->ctx[i];
+
+	ctx->rt = rt;
+	ctx->index = i;
+	ctx->op = op;
+	ctx->options = op->options_size ? m->options + op->options_offset : NULL;
+	ctx->n_in = op->n_inputs;
+	ctx->n_out = op->n_outputs;
+	for (unsigned k = 0; k < op->n_inputs; k++)
+		ctx->in[k] = in[k] != TM_FMT_NONE ? &rt->tensors[in[k]] : NULL;
+	for (unsigned k = 0; k < op->n_outputs; k++)
+		ctx->out[k] = out[k] != TM_FMT_NONE ? &rt->tensors[out[k]] : NULL;
+}
+
+/* Bind and prepare every op; the shared scratch is the largest ask. */
+static int prepare_ops(struct tm_runtime *rt)
+{
+	for (unsigned i = 0; i < rt->n_ops; i++) {
+		struct tm_op_ctx *ctx = &rt->ctx[i];
+		size_t scratch = 0;
+		int ret;
+
+		bind_op(rt, i);
+		rt->impl[i] = tm_op_impl_get(ctx->op->opcode);
+		if (!rt->impl[i]) {
+			op_error(rt, i, "no CPU implementation");
+			return -EINVAL;
+		}
+		ret = rt->impl[i]->prepare(ctx, &scratch);
+		if (ret) {
+			if (!rt->err[0])
+				op_error(rt, i, "prepare failed (%s)", strerror(ret < 0 ? -ret : EINVAL));
+			return ret < 0 ? ret : -EINVAL;
+		}
+		if (scratch > rt->scratch_size)
+			rt->scratch_size = scratch;
+	}
+	return 0;
+}
+
+static int alloc_scratch(struct tm_runtime *rt)
+{
+	void *scratch = NULL;
+	int ret;
+
+	if (rt->scratch_size) {
+		ret = rt->cpu->ops->buf_alloc(rt->cpu, rt->scratch_size, &rt->scratch_buf);
+		if (ret) {
+			snprintf(rt->err, sizeof(rt->err), "cannot allocate %zu bytes of scratch",
+				 rt->scratch_size);
+			return ret;
+		}
+		scratch = rt->cpu->ops->buf_map(rt->cpu, rt->scratch_buf);
+	}
+	for (unsigned i = 0; i < rt->n_ops; i++)
+		rt->ctx[i].scratch = scratch;
+	return 0;
+}
+
+/*
+ * Decide where each op runs and cut the ops into segments. Every op has a CPU
+ * implementation at this point; a device backend would be asked first. The
+ * reason is what tmrun --profile shows.
+ */
+static int place_ops(struct tm_runtime *rt, int device_named)
+{
+	const char *reason = device_named ? "device cpu requested" : "no accelerator present";
+
+	rt->segs = calloc(rt->n_ops ? rt->n_ops : 1, sizeof(*rt->segs));
+	if (!rt->segs)
+		return -ENOMEM;
+	for (unsigned i = 0; i < rt->n_ops; i++) {
+		struct tm_layer_profile *p = &rt->prof[i];
+		struct rt_segment *s = rt->n_segs ? &rt->segs[rt->n_segs - 1] : NULL;
+
+		p->op = i;
+		p->placement = "cpu";
+		p->reason = reason;
+		p->macs = rt->ctx[i].macs;
+		if (!s || s->be != rt->cpu)
+			s = &rt->segs[rt->n_segs++];
+		if (!s->n) {
+			s->be = rt->cpu;
+			s->first = i;
+		}
+		s->n++;
+	}
+	return 0;
+}
+
+static int alloc_tables(struct tm_runtime *rt)
+{
+	unsigned nt = rt->model->n_tensors ? rt->model->n_tensors : 1;
+	unsigned no = rt->n_ops ? rt->n_ops : 1;
+
+	rt->tensors = calloc(nt, sizeof(*rt->tensors));
+	rt->ctx = calloc(no, sizeof(*rt->ctx));
+	rt->impl = calloc(no, sizeof(*rt->impl));
+	rt->prof = calloc(no, sizeof(*rt->prof));
+	rt->op_ns = calloc(no, sizeof(*rt->op_ns));
+	return rt->tensors && rt->ctx && rt->impl && rt->prof && rt->op_ns ? 0 : -ENOMEM;
+}
+
+static int open_backends(struct tm_runtime *rt, const char *device)
+{
+	int ret = tm_backend_open(device, &rt->be, rt->err, sizeof(rt->err));
+
+	if (ret)
+		return ret;
+	if (!strcmp(rt->be->ops->name, "cpu")) {
+		rt->cpu = rt->be;
+		return 0;
+	}
+	return tm_backend_open("cpu", &rt->cpu, rt->err, sizeof(rt->err));
+}
+
+static int runtime_setup(struct tm_runtime *rt, const struct tm_runtime_options *opts)
+{
+	const char *device = opts ? opts->device : NULL;
+	int ret;
+
+	if (!rt->model->n_subgraphs) {
+		snprintf(rt->err, sizeof(rt->err), "model has no subgraph");
+		return -EINVAL;
+	}
+	rt->sg = &rt->model->subgraphs[0];
+	rt->io = rt->model->operands + rt->sg->operands_first;
+	rt->n_ops = rt->sg->ops_count;
+	rt->profile = opts ? !!opts->profile : 0;
+
+	ret = alloc_tables(rt);
+	if (ret)
+		return ret;
+	ret = open_backends(rt, device);
+	if (!ret)
+		ret = bind_tensors(rt);
+	if (!ret)
+		ret = check_io(rt);
+	if (!ret)
+		ret = prepare_ops(rt);
+	if (!ret)
+		ret = alloc_scratch(rt);
+	if (!ret)
+		ret = place_ops(rt, device && strcmp(device, "auto"));
+	return ret;
+}
+
+int tm_runtime_new(const struct tm_model *model, const struct tm_runtime_options *opts,
+		   struct tm_runtime **out, char *err, size_t errlen)
+{
+	struct tm_runtime *rt;
+	int ret;
+
+	if (!out)
+		return -EINVAL;
+	*out = NULL;
+	if (!model) {
+		tm_set_error(err, errlen, "no model");
+		return -EINVAL;
+	}
+	rt = calloc(1, sizeof(*rt));
+	if (!rt) {
+		tm_set_error(err, errlen, "out of memory");
+		return -ENOMEM;
+	}
+	rt->model = model;
+	ret = runtime_setup(rt, opts);
+	if (ret) {
+		if (!rt->err[0])
+			snprintf(rt->err, sizeof(rt->err), "%s", strerror(-ret));
+		tm_set_error(err, errlen, "%s", rt->err);
+		tm_runtime_del(rt);
+		return ret;
+	}
+	*out = rt;
+	return 0;
+}
+
+void tm_runtime_del(struct tm_runtime *rt)
+{
+	if (!rt)
+		return;
+	while (rt->states) {
+		struct rt_state *next = rt->states->next;
+		free(rt->states);
+		rt->states = next;
+	}
+	if (rt->scratch_buf)
+		rt->cpu->ops->buf_free(rt->cpu, rt->scratch_buf);
+	if (rt->arena_buf)
+		rt->be->ops->buf_free(rt->be, rt->arena_buf);
+	if (rt->cpu != rt->be)
+		tm_backend_close(rt->cpu);
+	tm_backend_close(rt->be);
+	free(rt->segs);
+	free(rt->op_ns);
+	free(rt->prof);
+	free(rt->impl);
+	free(rt->ctx);
+	free(rt->tensors);
+	free(rt);
+}
+
+const char *tm_runtime_error(const struct tm_runtime *rt)
+{
+	return rt ? rt->err : "";
+}
+
+const char *tm_runtime_device(const struct tm_runtime *rt)
+{
+	return rt->be->ops->name;
+}
+
+size_t tm_runtime_arena_size(const struct tm_runtime *rt)
+{
+	return rt->arena_size;
+}
+
+static struct tm_tensor *io_tensor(struct tm_runtime *rt, unsigned k, size_t *bytes)
+{
+	struct tm_tensor *t = &rt->tensors[rt->io[k]];
+
+	if (bytes)
+		*bytes = t->bytes;
+	return t;
+}
+
+void *tm_runtime_input(struct tm_runtime *rt, unsigned i, size_t *bytes)
+{
+	if (i >= rt->sg->n_inputs)
+		return NULL;
+	return io_tensor(rt, i, bytes)->data;
+}
+
+const void *tm_runtime_output(struct tm_runtime *rt, unsigned i, size_t *bytes)
+{
+	if (i >= rt->sg->n_outputs)
+		return NULL;
+	return io_tensor(rt, rt->sg->n_inputs + i, bytes)->data;
+}
+
+static int run_segment(struct tm_runtime *rt, const struct rt_segment *s)
+{
+	struct tm_job job = {
+		.first_op = s->first,
+		.n_ops = s->n,
+		.ctx = &rt->ctx[s->first],
+		.impl = &rt->impl[s->first],
+		.op_ns = rt->profile ? &rt->op_ns[s->first] : NULL,
+	};
+	struct tm_job_status st;
+	uint64_t fence;
+	int ret;
+
+	ret = s->be->ops->submit(s->be, &job, &fence);
+	if (!ret)
+		ret = s->be->ops->wait(s->be, fence, 0, &st);
+	if (ret) {
+		op_error(rt, s->first, "device %s: job not run (%s)", s->be->ops->name,
+			 strerror(-ret));
+		return ret;
+	}
+	if (st.error)
+		op_error(rt, st.failed_op, "%s", st.msg);
+	return st.error;
+}
+
+int tm_runtime_invoke(struct tm_runtime *rt)
+{
+	rt->err[0] = '\0';
+	for (unsigned k = 0; k < rt->n_segs; k++) {
+		int ret = run_segment(rt, &rt->segs[k]);
+		if (ret)
+			return ret;
+	}
+	if (rt->profile)
+		for (unsigned i = 0; i < rt->n_ops; i++)
+			rt->prof[i].ns = rt->op_ns[i];
+	return 0;
+}
+
+int tm_runtime_profile(const struct tm_runtime *rt, unsigned op, struct tm_layer_profile *prof)
+{
+	if (op >= rt->n_ops)
+		return -EINVAL;
+	*prof = rt->prof[op];
+	return 0;
+}
