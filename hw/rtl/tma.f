@@ -1,0 +1,6 @@
+// tma.f - the TMA RTL, packages first (verilator -f / yosys read order).
+hw/rtl/tma_reg_pkg.sv
+hw/rtl/tma_pkg.sv
+hw/rtl/tma_bytebuf.sv
+hw/rtl/tma_mac_array.sv
+hw/rtl/tma_requant.sv
