@@ -139,6 +139,9 @@ extern "C" {
  * order (2G int8, or 2G int4 in G bytes), then G index bytes, bits [1:0] the
  * position of the first kept value and [3:2] of the second (bits [7:4] are
  * ignored). This is model.bin's TM_LAYOUT_SPARSE_2_4, passed unchanged.
+ * The device multiplies each kept value with the activation at its
+ * position, so equal positions are legal: both values meet the same
+ * activation (no other value of the group contributes).
  *
  * Per output channel, &struct tma_chan_param gives bias, multiplier and
  * shift (per-tensor quantization repeats one entry).
