@@ -17,7 +17,7 @@ RTL_TB_CFLAGS := -O2 -I$(CURDIR)/hw/tests/rtl
 
 # Blocks linted on their own (each is a top of its own testbench or will be
 # instantiated by tma_top).
-RTL_LINT_TOPS := tma_bytebuf tma_mac_array tma_requant
+RTL_LINT_TOPS := tma_bytebuf tma_mac_array tma_requant tma_dma_rd
 
 .PHONY: rtl-lint rtl-unit
 rtl-lint:
@@ -38,6 +38,7 @@ endef
 RTL_UNIT_BINS :=
 $(eval $(call rtl_unit_tb,tb_mac_array,tma_mac_array))
 $(eval $(call rtl_unit_tb,tb_requant,tma_requant))
+$(eval $(call rtl_unit_tb,tb_dma_rd,tma_dma_rd))
 
 rtl-unit: $(RTL_UNIT_BINS)
 	@BUILD=$(VL_DIR) tests/run-tests.sh $(RTL_UNIT_BINS)

@@ -4,3 +4,4 @@ hw/rtl/tma_pkg.sv
 hw/rtl/tma_bytebuf.sv
 hw/rtl/tma_mac_array.sv
 hw/rtl/tma_requant.sv
+hw/rtl/tma_dma_rd.sv

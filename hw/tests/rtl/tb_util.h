@@ -16,6 +16,13 @@ static inline void tb_set_byte(W &w, unsigned i, uint8_t v)
 	word = (word & ~(0xffu << sh)) | ((uint32_t)v << sh);
 }
 
+/* Ports of 33..64 bits are a plain 64-bit integer. */
+static inline void tb_set_byte(uint64_t &w, unsigned i, uint8_t v)
+{
+	unsigned sh = 8 * i;
+	w = (w & ~(0xffull << sh)) | ((uint64_t)v << sh);
+}
+
 template <typename W>
 static inline uint32_t tb_get_word(const W &w, unsigned i)
 {
