@@ -89,6 +89,17 @@ def act_int8(act, scale, zp):
     return qlo, qhi
 
 
+ACT_KIND = {'none': 'TM_ACT_NONE', 'relu': 'TM_ACT_RELU', 'relu6': 'TM_ACT_RELU6',
+            'relu_n1_to_1': 'TM_ACT_RELU_N1_TO_1'}
+
+
+def c_fused(act):
+    """The model's struct tm_fused_act of @act."""
+    if isinstance(act, str):
+        return '{ %s, 0.0f, 0.0f }' % ACT_KIND[act]
+    return '{ TM_ACT_CLIP, %s, %s }' % (c_float(act[0]), c_float(act[1]))
+
+
 def bounds(act):
     return ACTS[act] if isinstance(act, str) else act
 
@@ -196,7 +207,10 @@ def conv_int8(name, depthwise, n, h, w, c, kh, kw, oc, stride=(1, 1), dil=(1, 1)
         ('w_cols', kh * kw * oc if depthwise else kh * kw * c),
         ('bias', out.arr('int32_t', bias_v) if bias else 'NULL'),
         ('q_fixed', out.arr('int32_t', qf)), ('shift', out.arr('int', sh)),
-        ('out', out.arr('int8_t', y)), ('n_out', y.size)])
+        ('out', out.arr('int8_t', y)), ('n_out', y.size),
+        ('s_in', c_float(s_in)), ('s_out', c_float(s_out)),
+        ('s_w', out.arr('float', s_w)), ('n_s_w', np.asarray(s_w).size),
+        ('fact', c_fused(act)), ('pad_bottom', pads[2]), ('pad_right', pads[3])])
 
 
 def conv_f32(name, depthwise, n, h, w, c, kh, kw, oc, stride=(1, 1), dil=(1, 1),
@@ -219,7 +233,8 @@ def conv_f32(name, depthwise, n, h, w, c, kh, kw, oc, stride=(1, 1), dil=(1, 1),
         ('p', geom + ', .act = %s }' % c_act((lo, hi))),
         ('in', out.arr('float', x)), ('n_in', x.size), ('w', out.arr('float', wt)),
         ('n_w', wt.size), ('bias', out.arr('float', b) if bias else 'NULL'),
-        ('out', out.arr('float', y)), ('n_out', y.size)])
+        ('out', out.arr('float', y)), ('n_out', y.size),
+        ('fact', c_fused(act)), ('pad_bottom', pads[2]), ('pad_right', pads[3])])
 
 
 # ---- fully connected ------------------------------------------------------------------
@@ -252,7 +267,10 @@ def fc_int8(name, batch, in_dim, out_dim, act='none', wfmt='int8', per_channel=T
         ('wfmt', WFMT[wfmt]), ('w', out.arr('uint8_t', stored)), ('w_bytes', len(stored)),
         ('bias', out.arr('int32_t', bias_v) if bias else 'NULL'),
         ('q_fixed', out.arr('int32_t', qf)), ('shift', out.arr('int', sh)),
-        ('out', out.arr('int8_t', y)), ('n_out', y.size)])
+        ('out', out.arr('int8_t', y)), ('n_out', y.size),
+        ('s_in', c_float(s_in)), ('s_out', c_float(s_out)),
+        ('s_w', out.arr('float', s_w)), ('n_s_w', np.asarray(s_w).size),
+        ('fact', c_fused(act))])
 
 
 def fc_f32(name, batch, in_dim, out_dim, act='none', bias=True):
@@ -268,7 +286,7 @@ def fc_f32(name, batch, in_dim, out_dim, act='none', bias=True):
          % (batch, in_dim, out_dim, c_act((lo, hi)))),
         ('in', out.arr('float', x)), ('n_in', x.size), ('w', out.arr('float', wt)),
         ('n_w', wt.size), ('bias', out.arr('float', b) if bias else 'NULL'),
-        ('out', out.arr('float', y)), ('n_out', y.size)])
+        ('out', out.arr('float', y)), ('n_out', y.size), ('fact', c_fused(act))])
 
 
 # ---- batch matmul -----------------------------------------------------------------------
@@ -307,7 +325,9 @@ def mm_int8(name, a_batch, b_batch, m, k, n, adj_x=0, adj_y=0):
         ('a_zp', a_zp), ('b_zp', b_zp), ('out_zp', out_zp),
         ('q_fixed', out.arr('int32_t', qf)), ('shift', out.arr('int', sh)),
         ('a', out.arr('int8_t', a)), ('n_a', a.size), ('b', out.arr('int8_t', b)),
-        ('n_b', b.size), ('out', out.arr('int8_t', y)), ('n_out', y.size)])
+        ('n_b', b.size), ('out', out.arr('int8_t', y)), ('n_out', y.size),
+        ('s_a', c_float(s_a)), ('s_b', c_float(s_b)), ('s_out', c_float(s_out)),
+        ('a_rank', a.ndim), ('b_rank', b.ndim)])
 
 
 def mm_f32(name, a_batch, b_batch, m, k, n, adj_x=0, adj_y=0):
@@ -317,7 +337,8 @@ def mm_f32(name, a_batch, b_batch, m, k, n, adj_x=0, adj_y=0):
     out.case('g_mm_f32:g_mm_f32', [
         ('name', '"%s"' % name), ('p', mm_params(a_batch, b_batch, m, k, n, adj_x, adj_y)),
         ('a', out.arr('float', a)), ('n_a', a.size), ('b', out.arr('float', b)),
-        ('n_b', b.size), ('out', out.arr('float', y)), ('n_out', y.size)])
+        ('n_b', b.size), ('out', out.arr('float', y)), ('n_out', y.size),
+        ('a_rank', a.ndim), ('b_rank', b.ndim)])
 
 
 # ---- pooling ------------------------------------------------------------------------------
@@ -341,7 +362,9 @@ def pool_int8(name, kind, n, h, w, c, f, stride, pads=(0, 0, 0, 0), act='none', 
     out.case('g_pool:g_pool_int8', [
         ('name', '"%s"' % name), ('avg', int(kind == 'avg')), ('p', geom + ' }'),
         ('act_min', lo), ('act_max', hi), ('in', out.arr('int8_t', x)), ('n_in', x.size),
-        ('out', out.arr('int8_t', y)), ('n_out', y.size)])
+        ('out', out.arr('int8_t', y)), ('n_out', y.size),
+        ('scale', c_float(scale)), ('zp', zp), ('fact', c_fused(act)),
+        ('pad_bottom', pads[2]), ('pad_right', pads[3])])
 
 
 def pool_f32(name, kind, n, h, w, c, f, stride, pads=(0, 0, 0, 0), act='none'):
@@ -353,7 +376,8 @@ def pool_f32(name, kind, n, h, w, c, f, stride, pads=(0, 0, 0, 0), act='none'):
         ('name', '"%s"' % name), ('avg', int(kind == 'avg')),
         ('p', geom + ', .act = %s }' % c_act((lo, hi))),
         ('in', out.arr('float', x)), ('n_in', x.size),
-        ('out', out.arr('float', y)), ('n_out', y.size)])
+        ('out', out.arr('float', y)), ('n_out', y.size),
+        ('fact', c_fused(act)), ('pad_bottom', pads[2]), ('pad_right', pads[3])])
 
 
 # ---- glue arithmetic: multipliers and activation ranges ----------------------------------
