@@ -11,3 +11,7 @@ $(BUILD)/golden/elementwise_golden.h: tests/golden/gen_golden_elementwise.py tes
 
 $(BUILD)/tests/unit/test_kernels_elementwise.o: $(BUILD)/golden/elementwise_golden.h
 $(BUILD)/tests/unit/test_kernels_elementwise.o: CPPFLAGS += -I$(BUILD)/golden
+
+# The op glue (ops_elementwise.c, ops_shape.c) through the public API.
+UNIT_TESTS += test_ops_elementwise
+test_ops_elementwise_SRCS := tests/unit/test_ops_elementwise.c

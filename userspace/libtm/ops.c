@@ -14,6 +14,32 @@ static const struct tm_op_impl *const op_impls[TM_OP_COUNT] = {
 	[TM_OP_MAX_POOL_2D] = &tm_op_max_pool_2d,
 	[TM_OP_AVG_POOL_2D] = &tm_op_avg_pool_2d,
 	/* ops_elementwise.c: arithmetic, activations, reductions, shape ops, (de)quantize */
+	[TM_OP_ADD] = &tm_op_binary,
+	[TM_OP_SUB] = &tm_op_binary,
+	[TM_OP_MUL] = &tm_op_binary,
+	[TM_OP_DIV] = &tm_op_binary,
+	[TM_OP_MAXIMUM] = &tm_op_binary,
+	[TM_OP_MINIMUM] = &tm_op_binary,
+	[TM_OP_POW] = &tm_op_binary,
+	[TM_OP_SQRT] = &tm_op_unary,
+	[TM_OP_LOG] = &tm_op_unary,
+	[TM_OP_LOGISTIC] = &tm_op_unary,
+	[TM_OP_TANH] = &tm_op_unary,
+	[TM_OP_RELU] = &tm_op_unary,
+	[TM_OP_RELU6] = &tm_op_unary,
+	[TM_OP_LEAKY_RELU] = &tm_op_unary,
+	[TM_OP_CLIP] = &tm_op_unary,
+	[TM_OP_SOFTMAX] = &tm_op_softmax,
+	[TM_OP_MEAN] = &tm_op_reduce,
+	[TM_OP_REDUCE_MAX] = &tm_op_reduce,
+	[TM_OP_REDUCE_SUM] = &tm_op_reduce,
+	/* ops_shape.c */
+	[TM_OP_RESHAPE] = &tm_op_reshape,
+	[TM_OP_TRANSPOSE] = &tm_op_transpose,
+	[TM_OP_CONCATENATION] = &tm_op_concat,
+	[TM_OP_PAD] = &tm_op_pad,
+	[TM_OP_QUANTIZE] = &tm_op_quantize,
+	[TM_OP_DEQUANTIZE] = &tm_op_quantize,
 };
 
 const struct tm_op_impl *tm_op_impl_get(unsigned opcode)

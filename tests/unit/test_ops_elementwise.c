@@ -1,0 +1,336 @@
+// SPDX-License-Identifier: MIT
+/*
+ * test_ops_elementwise.c - the op glue of ops_elementwise.c/ops_shape.c run
+ * through the public API: one-op models written with the builder, prepared
+ * and invoked on the CPU. Expected values are worked out by hand (exact
+ * small-integer cases) or by plain loops in the test; the kernels' own
+ * arithmetic is covered by test_kernels_elementwise. Prepare's refusals are
+ * checked by their messages.
+ */
+#include <errno.h>
+#include <math.h>
+#include <stdlib.h>
+#include "tm.h"
+#include "tm_test.h"
+
+struct tspec {
+	unsigned dtype, rank;
+	int32_t shape[TM_MAX_RANK];
+	float scale;             /* 0: not quantized */
+	int32_t zp;
+};
+
+struct run {
+	struct tm_model *model;
+	struct tm_runtime *rt;
+	void *buf;
+	char err[TM_ERRLEN];
+};
+
+/* A model of one op: inputs [0, n_in), output n_in. @return tm_runtime_new's result. */
+static int build(struct run *r, unsigned opcode, const void *opt, size_t opt_size,
+		 const struct tspec *t, unsigned n_in)
+{
+	struct tm_builder *b = tm_builder_new();
+	uint32_t idx[TM_MAX_OP_INPUTS + 1];
+	struct tm_runtime_options ro = { .device = "cpu" };
+	size_t size;
+	int ret;
+
+	memset(r, 0, sizeof(*r));
+	for (unsigned i = 0; i <= n_in; i++) {
+		char name[16];
+		struct tm_tensor_spec s = {
+			.name = name, .dtype = t[i].dtype, .rank = t[i].rank, .quant_axis = -1,
+			.qparam_count = t[i].scale > 0 ? 1 : 0, .scales = &t[i].scale,
+			.zero_points = &t[i].zp,
+		};
+
+		snprintf(name, sizeof(name), "t%u", i);
+		memcpy(s.shape, t[i].shape, sizeof(s.shape));
+		idx[i] = (uint32_t)tm_builder_add_tensor(b, &s);
+	}
+	CHECK(tm_builder_add_op(b, opcode, "op", idx, n_in, idx + n_in, 1, opt, opt_size, 0) >= 0);
+	CHECK_EQ(tm_builder_set_io(b, idx, n_in, idx + n_in, 1), 0);
+	CHECK_EQ(tm_builder_finish(b, &r->buf, &size), 0);
+	tm_builder_del(b);
+	CHECK_EQ(tm_model_from_buffer(r->buf, size, &r->model, r->err, sizeof(r->err)), 0);
+	if (!r->model)
+		return -1;
+	ret = tm_runtime_new(r->model, &ro, &r->rt, r->err, sizeof(r->err));
+	return ret;
+}
+
+static const void *invoke(struct run *r, const void *const *in, const size_t *in_bytes,
+			  unsigned n_in)
+{
+	size_t bytes;
+
+	for (unsigned i = 0; i < n_in; i++) {
+		void *p = tm_runtime_input(r->rt, i, &bytes);
+
+		CHECK_EQ(bytes, in_bytes[i]);
+		memcpy(p, in[i], bytes);
+	}
+	CHECK_EQ(tm_runtime_invoke(r->rt), 0);
+	return tm_runtime_output(r->rt, 0, &bytes);
+}
+
+static void done(struct run *r)
+{
+	tm_runtime_del(r->rt);
+	tm_model_close(r->model);
+	free(r->buf);
+}
+
+/* Scales of 1 and zero points 0: int8 ADD/MUL are exact integer arithmetic. */
+static void test_ops_add_int8_row_broadcast(void)
+{
+	struct tspec t[] = {
+		{ TM_DTYPE_INT8, 2, { 3, 4 }, 1.0f, 0 }, { TM_DTYPE_INT8, 2, { 1, 4 }, 1.0f, 0 },
+		{ TM_DTYPE_INT8, 2, { 3, 4 }, 1.0f, 0 },
+	};
+	struct tm_binary_options o = { .act = { TM_ACT_NONE, 0, 0 } };
+	int8_t a[12], b[4] = { 1, -2, 100, -100 };
+	const void *in[] = { a, b };
+	size_t sz[] = { 12, 4 };
+	struct run r;
+
+	for (int i = 0; i < 12; i++)
+		a[i] = (int8_t)(i * 3 - 10);
+	CHECK_EQ(build(&r, TM_OP_ADD, &o, sizeof(o), t, 2), 0);
+	const int8_t *out = invoke(&r, in, sz, 2);
+	for (int i = 0; out && i < 12; i++) {
+		int want = a[i] + b[i % 4];
+
+		CHECK_EQ(out[i], want > 127 ? 127 : want < -128 ? -128 : want);
+	}
+	done(&r);
+}
+
+static void test_ops_mul_int8_relu(void)
+{
+	struct tspec t[] = {
+		{ TM_DTYPE_INT8, 1, { 5 }, 1.0f, 0 }, { TM_DTYPE_INT8, 0, { 0 }, 1.0f, 0 },
+		{ TM_DTYPE_INT8, 1, { 5 }, 1.0f, 0 },
+	};
+	struct tm_binary_options o = { .act = { TM_ACT_RELU, 0, 0 } };
+	int8_t a[5] = { -3, -1, 0, 2, 9 }, b[1] = { 3 };
+	const int8_t want[5] = { 0, 0, 0, 6, 27 };
+	const void *in[] = { a, b };
+	size_t sz[] = { 5, 1 };
+	struct run r;
+
+	CHECK_EQ(build(&r, TM_OP_MUL, &o, sizeof(o), t, 2), 0);
+	const int8_t *out = invoke(&r, in, sz, 2);
+	for (int i = 0; out && i < 5; i++)
+		CHECK_EQ(out[i], want[i]);
+	done(&r);
+}
+
+static void test_ops_sub_f32_column_relu6(void)
+{
+	struct tspec t[] = {
+		{ TM_DTYPE_FLOAT32, 2, { 3, 2 }, 0.0f, 0 }, { TM_DTYPE_FLOAT32, 2, { 3, 1 }, 0.0f, 0 },
+		{ TM_DTYPE_FLOAT32, 2, { 3, 2 }, 0.0f, 0 },
+	};
+	struct tm_binary_options o = { .act = { TM_ACT_RELU6, 0, 0 } };
+	float a[6] = { 1, 8, -2, 3.5f, 10, 0 }, b[3] = { 0.5f, -1, 2 };
+	const void *in[] = { a, b };
+	size_t sz[] = { sizeof(a), sizeof(b) };
+	struct run r;
+
+	CHECK_EQ(build(&r, TM_OP_SUB, &o, sizeof(o), t, 2), 0);
+	const float *out = invoke(&r, in, sz, 2);
+	for (int i = 0; out && i < 6; i++) {
+		float v = a[i] - b[i / 2];
+
+		CHECK(out[i] == fminf(fmaxf(v, 0.0f), 6.0f));
+	}
+	done(&r);
+}
+
+static void test_ops_mean_f32_keep_dims(void)
+{
+	struct tspec t[] = {
+		{ TM_DTYPE_FLOAT32, 3, { 2, 3, 2 }, 0.0f, 0 }, { TM_DTYPE_FLOAT32, 3, { 2, 1, 2 }, 0.0f, 0 },
+	};
+	struct tm_reduce_options o = { .axes_mask = 0x2, .keep_dims = 1 };
+	float x[12];
+	const void *in[] = { x };
+	size_t sz[] = { sizeof(x) };
+	struct run r;
+
+	for (int i = 0; i < 12; i++)
+		x[i] = (float)(i * i);
+	CHECK_EQ(build(&r, TM_OP_MEAN, &o, sizeof(o), t, 1), 0);
+	const float *out = invoke(&r, in, sz, 1);
+	for (int b = 0; out && b < 2; b++)
+		for (int c = 0; c < 2; c++)
+			CHECK(out[b * 2 + c] == (x[b * 6 + c] + x[b * 6 + 2 + c] + x[b * 6 + 4 + c]) / 3);
+	done(&r);
+}
+
+static void test_ops_transpose_pad_int8(void)
+{
+	struct tspec tt[] = {
+		{ TM_DTYPE_INT8, 2, { 2, 3 }, 0.5f, 4 }, { TM_DTYPE_INT8, 2, { 3, 2 }, 0.5f, 4 },
+	};
+	struct tspec tp[] = {
+		{ TM_DTYPE_INT8, 2, { 2, 3 }, 0.5f, 4 }, { TM_DTYPE_INT8, 2, { 3, 4 }, 0.5f, 4 },
+	};
+	struct tm_transpose_options to = { .perm = { 1, 0 } };
+	struct tm_pad_options po = { .before = { 1, 0 }, .after = { 0, 1 } };
+	int8_t x[6] = { 1, 2, 3, 4, 5, 6 };
+	const void *in[] = { x };
+	size_t sz[] = { 6 };
+	struct run r;
+
+	CHECK_EQ(build(&r, TM_OP_TRANSPOSE, &to, sizeof(to), tt, 1), 0);
+	const int8_t *out = invoke(&r, in, sz, 1);
+	for (int i = 0; out && i < 3; i++)
+		for (int j = 0; j < 2; j++)
+			CHECK_EQ(out[i * 2 + j], x[j * 3 + i]);
+	done(&r);
+
+	CHECK_EQ(build(&r, TM_OP_PAD, &po, sizeof(po), tp, 1), 0);
+	out = invoke(&r, in, sz, 1);
+	for (int i = 0; out && i < 3; i++)
+		for (int j = 0; j < 4; j++)
+			CHECK_EQ(out[i * 4 + j], i == 0 || j == 3 ? 4 : x[(i - 1) * 3 + j]);
+	done(&r);
+}
+
+/* Input 1 has twice the output's scale: its codes double (exact), input 0 is copied. */
+static void test_ops_concat_int8_requant(void)
+{
+	struct tspec t[] = {
+		{ TM_DTYPE_INT8, 2, { 2, 1 }, 0.5f, 0 }, { TM_DTYPE_INT8, 2, { 2, 2 }, 1.0f, 1 },
+		{ TM_DTYPE_INT8, 2, { 2, 3 }, 0.5f, 0 },
+	};
+	struct tm_concat_options o = { .axis = 1 };
+	int8_t a[2] = { -7, 9 }, b[4] = { 1, 3, -20, 100 };
+	const int8_t want[6] = { -7, 0, 4, 9, -42, 127 };
+	const void *in[] = { a, b };
+	size_t sz[] = { 2, 4 };
+	struct run r;
+
+	CHECK_EQ(build(&r, TM_OP_CONCATENATION, &o, sizeof(o), t, 2), 0);
+	const int8_t *out = invoke(&r, in, sz, 2);
+	for (int i = 0; out && i < 6; i++)
+		CHECK_EQ(out[i], want[i]);
+	done(&r);
+}
+
+static void test_ops_quantize_dequantize_uint8(void)
+{
+	struct tspec tq[] = {
+		{ TM_DTYPE_FLOAT32, 1, { 4 }, 0.0f, 0 }, { TM_DTYPE_UINT8, 1, { 4 }, 0.5f, 128 },
+	};
+	struct tspec td[] = {
+		{ TM_DTYPE_UINT8, 1, { 4 }, 0.5f, 128 }, { TM_DTYPE_FLOAT32, 1, { 4 }, 0.0f, 0 },
+	};
+	float x[4] = { -1.0f, 0.25f, 100.0f, -0.75f };
+	const uint8_t want[4] = { 126, 129, 255, 126 }; /* 0.5 and -1.5 round away */
+	const void *in[] = { x };
+	size_t sz[] = { sizeof(x) };
+	struct run r;
+
+	CHECK_EQ(build(&r, TM_OP_QUANTIZE, NULL, 0, tq, 1), 0);
+	const uint8_t *q = invoke(&r, in, sz, 1);
+	uint8_t qc[4];
+	for (int i = 0; q && i < 4; i++) {
+		CHECK_EQ(q[i], want[i]);
+		qc[i] = q[i];
+	}
+	done(&r);
+
+	const void *in2[] = { qc };
+	size_t sz2[] = { 4 };
+	CHECK_EQ(build(&r, TM_OP_DEQUANTIZE, NULL, 0, td, 1), 0);
+	const float *f = invoke(&r, in2, sz2, 1);
+	for (int i = 0; f && i < 4; i++)
+		CHECK(f[i] == 0.5f * (float)(want[i] - 128));
+	done(&r);
+}
+
+/* ---- prepare refuses what the kernels cannot do ------------------------------ */
+
+static void expect_refusal(unsigned opcode, const void *opt, size_t opt_size,
+			   const struct tspec *t, unsigned n_in, const char *msg)
+{
+	struct run r;
+
+	CHECK_EQ(build(&r, opcode, opt, opt_size, t, n_in), -EINVAL);
+	CHECK_STR_CONTAINS(r.err, msg);
+	done(&r);
+}
+
+static void test_ops_refuses_bad_broadcast(void)
+{
+	struct tspec t[] = {
+		{ TM_DTYPE_FLOAT32, 2, { 3, 4 }, 0.0f, 0 }, { TM_DTYPE_FLOAT32, 2, { 2, 4 }, 0.0f, 0 },
+		{ TM_DTYPE_FLOAT32, 2, { 3, 4 }, 0.0f, 0 },
+	};
+	struct tm_binary_options o = { 0 };
+
+	expect_refusal(TM_OP_ADD, &o, sizeof(o), t, 2, "do not broadcast");
+}
+
+static void test_ops_refuses_int8_div(void)
+{
+	struct tspec t[] = {
+		{ TM_DTYPE_INT8, 1, { 4 }, 0.1f, 0 }, { TM_DTYPE_INT8, 1, { 4 }, 0.1f, 0 },
+		{ TM_DTYPE_INT8, 1, { 4 }, 0.1f, 0 },
+	};
+	struct tm_binary_options o = { 0 };
+
+	expect_refusal(TM_OP_DIV, &o, sizeof(o), t, 2, "not supported");
+}
+
+static void test_ops_refuses_softmax_int8_output_q(void)
+{
+	struct tspec t[] = {
+		{ TM_DTYPE_INT8, 2, { 1, 8 }, 0.1f, 0 }, { TM_DTYPE_INT8, 2, { 1, 8 }, 1.0f / 256, 0 },
+	};
+	struct tm_softmax_options o = { .beta = 1.0f };
+
+	expect_refusal(TM_OP_SOFTMAX, &o, sizeof(o), t, 1, "zero point -128");
+}
+
+static void test_ops_refuses_transpose_shape(void)
+{
+	struct tspec t[] = {
+		{ TM_DTYPE_FLOAT32, 2, { 2, 3 }, 0.0f, 0 }, { TM_DTYPE_FLOAT32, 2, { 2, 3 }, 0.0f, 0 },
+	};
+	struct tm_transpose_options o = { .perm = { 1, 0 } };
+
+	expect_refusal(TM_OP_TRANSPOSE, &o, sizeof(o), t, 1, "output dimension 0 is 2, expected 3");
+}
+
+static void test_ops_refuses_reduce_shape(void)
+{
+	struct tspec t[] = {
+		{ TM_DTYPE_FLOAT32, 3, { 2, 3, 4 }, 0.0f, 0 }, { TM_DTYPE_FLOAT32, 2, { 2, 3 }, 0.0f, 0 },
+	};
+	struct tm_reduce_options o = { .axes_mask = 0x2, .keep_dims = 0 };
+
+	expect_refusal(TM_OP_MEAN, &o, sizeof(o), t, 1, "reduced shape");
+}
+
+int main(void)
+{
+	TM_RUN(test_ops_add_int8_row_broadcast);
+	TM_RUN(test_ops_mul_int8_relu);
+	TM_RUN(test_ops_sub_f32_column_relu6);
+	TM_RUN(test_ops_mean_f32_keep_dims);
+	TM_RUN(test_ops_transpose_pad_int8);
+	TM_RUN(test_ops_concat_int8_requant);
+	TM_RUN(test_ops_quantize_dequantize_uint8);
+	TM_RUN(test_ops_refuses_bad_broadcast);
+	TM_RUN(test_ops_refuses_int8_div);
+	TM_RUN(test_ops_refuses_softmax_int8_output_q);
+	TM_RUN(test_ops_refuses_transpose_shape);
+	TM_RUN(test_ops_refuses_reduce_shape);
+	TM_TEST_EXIT();
+}

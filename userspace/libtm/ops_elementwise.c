@@ -1,0 +1,567 @@
+// SPDX-License-Identifier: MIT
+/*
+ * ops_elementwise.c - glue of the arithmetic, activation and reduction ops to
+ * the reference kernels in kernels/elementwise.h (the shape ops and
+ * (de)quantization are in ops_shape.c; the checks both use are here).
+ *
+ * prepare checks what the kernels take on trust (dtypes, broadcast and output
+ * shapes, quantization) and precomputes multipliers and lookup tables into op
+ * state; eval only calls a kernel.
+ *
+ * int8 support: ADD, SUB, MUL, MAXIMUM, MINIMUM, RELU, RELU6, CLIP,
+ * LEAKY_RELU, LOGISTIC, TANH, SOFTMAX, MEAN, REDUCE_SUM, REDUCE_MAX, SQRT and
+ * LOG. DIV and POW are float only. LOGISTIC, TANH, SQRT and LOG run through a
+ * 256-entry table built in prepare: for LOGISTIC/TANH by running TFLite's
+ * fixed-point kernel on every input code (bit-exact by construction), for
+ * SQRT/LOG by the rule of tm_lut_build_int8().
+ */
+#include <errno.h>
+#include <float.h>
+#include <math.h>
+#include <string.h>
+#include "elementwise.h"
+#include "nn.h"
+#include "ops.h"
+
+/* ---- checks shared with ops_shape.c -------------------------------------- */
+
+int tm_ew_check_arity(struct tm_op_ctx *ctx, unsigned min_in, unsigned max_in)
+{
+	if (ctx->n_in < min_in || ctx->n_in > max_in || ctx->n_out != 1 || !ctx->out[0])
+		return tm_op_fail(ctx, "takes %u..%u inputs and 1 output, has %u and %u",
+				  min_in, max_in, ctx->n_in, ctx->n_out);
+	for (unsigned i = 0; i < ctx->n_in; i++)
+		if (!ctx->in[i])
+			return tm_op_fail(ctx, "input %u is missing", i);
+	return 0;
+}
+
+static const char *dtname(unsigned dtype)
+{
+	const char *n = tm_dtype_name(dtype);
+
+	return n ? n : "invalid";
+}
+
+int tm_ew_check_dtype(struct tm_op_ctx *ctx, const struct tm_tensor *t, unsigned dtype)
+{
+	if (t->dtype != dtype)
+		return tm_op_fail(ctx, "tensor '%s' is %s, expected %s", t->name, dtname(t->dtype),
+				  dtname(dtype));
+	if (t->layout != TM_LAYOUT_DENSE)
+		return tm_op_fail(ctx, "tensor '%s' must be dense", t->name);
+	return 0;
+}
+
+/* An 8-bit tensor's per-tensor (scale, zero point), checked against its dtype. */
+int tm_ew_qparams(struct tm_op_ctx *ctx, const struct tm_tensor *t, float *scale, int32_t *zp)
+{
+	int32_t lo = t->dtype == TM_DTYPE_UINT8 ? 0 : -128;
+
+	if (!t->q || t->q_count != 1)
+		return tm_op_fail(ctx, "tensor '%s' needs per-tensor quantization", t->name);
+	if (!isfinite(t->q->scale) || !(t->q->scale > 0.0f))
+		return tm_op_fail(ctx, "tensor '%s' has scale %g", t->name, (double)t->q->scale);
+	if (t->q->zero_point < lo || t->q->zero_point > lo + 255)
+		return tm_op_fail(ctx, "tensor '%s' has zero point %d outside %s", t->name,
+				  t->q->zero_point, dtname(t->dtype));
+	*scale = t->q->scale;
+	*zp = t->q->zero_point;
+	return 0;
+}
+
+/* For ops that move raw int8 codes: both tensors must mean the same thing. */
+int tm_ew_same_q(struct tm_op_ctx *ctx, const struct tm_tensor *a, const struct tm_tensor *b)
+{
+	float sa, sb;
+	int32_t za, zb;
+
+	if (tm_ew_qparams(ctx, a, &sa, &za) || tm_ew_qparams(ctx, b, &sb, &zb))
+		return -EINVAL;
+	if (sa != sb || za != zb)
+		return tm_op_fail(ctx, "'%s' (%g, %d) and '%s' (%g, %d) must share quantization",
+				  a->name, (double)sa, za, b->name, (double)sb, zb);
+	return 0;
+}
+
+int tm_ew_same_shape(struct tm_op_ctx *ctx, const struct tm_tensor *a, const struct tm_tensor *b)
+{
+	if (a->rank == b->rank && !memcmp(a->shape, b->shape, a->rank * sizeof(a->shape[0])))
+		return 0;
+	return tm_op_fail(ctx, "'%s' and '%s' must have the same shape", a->name, b->name);
+}
+
+/* Real bounds of a fused activation; NaN or empty ranges are refused. */
+int tm_ew_fused_act(struct tm_op_ctx *ctx, const struct tm_fused_act *a, float *lo, float *hi)
+{
+	switch (a->kind) {
+	case TM_ACT_NONE: *lo = -INFINITY; *hi = INFINITY; return 0;
+	case TM_ACT_RELU: *lo = 0.0f; *hi = INFINITY; return 0;
+	case TM_ACT_RELU6: *lo = 0.0f; *hi = 6.0f; return 0;
+	case TM_ACT_RELU_N1_TO_1: *lo = -1.0f; *hi = 1.0f; return 0;
+	case TM_ACT_CLIP:
+		if (!(a->act_min <= a->act_max))
+			return tm_op_fail(ctx, "fused clip [%g, %g] is empty", (double)a->act_min,
+					  (double)a->act_max);
+		*lo = a->act_min;
+		*hi = a->act_max;
+		return 0;
+	}
+	return tm_op_fail(ctx, "unknown fused activation %u", a->kind);
+}
+
+/* The int8 clamp of real bounds [lo, hi] on an output (TFLite's rule, in nn.h). */
+void tm_ew_act_range_int8(float lo, float hi, float scale, int32_t zp, int32_t *qmin,
+			  int32_t *qmax)
+{
+	struct tm_nn_act act = { isinf(lo) ? -FLT_MAX : lo, isinf(hi) ? FLT_MAX : hi };
+
+	tm_nn_act_range_int8(&act, scale, zp, qmin, qmax);
+}
+
+static int alloc_fail(struct tm_op_ctx *ctx)
+{
+	tm_op_fail(ctx, "out of memory for op state");
+	return -ENOMEM;
+}
+
+/* float32 or int8, the same for every input and the output. */
+static int common_dtype(struct tm_op_ctx *ctx, unsigned *dtype)
+{
+	unsigned d = ctx->in[0]->dtype;
+
+	if (d != TM_DTYPE_FLOAT32 && d != TM_DTYPE_INT8)
+		return tm_op_fail(ctx, "input '%s' is %s; float32 and int8 are supported",
+				  ctx->in[0]->name, dtname(d));
+	for (unsigned i = 0; i < ctx->n_in; i++)
+		if (tm_ew_check_dtype(ctx, ctx->in[i], d))
+			return -EINVAL;
+	if (tm_ew_check_dtype(ctx, ctx->out[0], d))
+		return -EINVAL;
+	*dtype = d;
+	return 0;
+}
+
+/* ---- binary arithmetic --------------------------------------------------------- */
+
+struct bin_state {
+	enum tm_binop op;
+	unsigned dtype;
+	struct tm_bcast bc;
+	float lo, hi;
+	union {
+		struct tm_add_params add;
+		struct tm_mul_params mul;
+	};
+};
+
+static enum tm_binop binop_of(unsigned opcode)
+{
+	switch (opcode) {
+	case TM_OP_ADD: return TM_BINOP_ADD;
+	case TM_OP_SUB: return TM_BINOP_SUB;
+	case TM_OP_MUL: return TM_BINOP_MUL;
+	case TM_OP_DIV: return TM_BINOP_DIV;
+	case TM_OP_MAXIMUM: return TM_BINOP_MAXIMUM;
+	case TM_OP_MINIMUM: return TM_BINOP_MINIMUM;
+	default: return TM_BINOP_POW;
+	}
+}
+
+static int bin_prepare_int8(struct tm_op_ctx *ctx, struct bin_state *s)
+{
+	const struct tm_tensor *a = ctx->in[0], *b = ctx->in[1], *o = ctx->out[0];
+	float sa, sb, so;
+	int32_t za, zb, zo, qmin, qmax;
+
+	if (s->op == TM_BINOP_MAXIMUM || s->op == TM_BINOP_MINIMUM)
+		return tm_ew_same_q(ctx, a, o) || tm_ew_same_q(ctx, b, o) ? -EINVAL : 0;
+	if (s->op != TM_BINOP_ADD && s->op != TM_BINOP_SUB && s->op != TM_BINOP_MUL)
+		return tm_op_fail(ctx, "int8 %s is not supported (float32 only)",
+				  tm_opcode_name(ctx->op->opcode));
+	if (tm_ew_qparams(ctx, a, &sa, &za) || tm_ew_qparams(ctx, b, &sb, &zb) ||
+	    tm_ew_qparams(ctx, o, &so, &zo))
+		return -EINVAL;
+	tm_ew_act_range_int8(s->lo, s->hi, so, zo, &qmin, &qmax);
+	if (s->op == TM_BINOP_MUL)
+		tm_mul_params_int8(&s->mul, sa, za, sb, zb, so, zo, qmin, qmax);
+	else
+		tm_add_params_int8(&s->add, sa, za, sb, zb, so, zo, qmin, qmax);
+	return 0;
+}
+
+static int bin_prepare(struct tm_op_ctx *ctx, size_t *scratch)
+{
+	const struct tm_tensor *a, *b, *o;
+	struct bin_state *s;
+	unsigned opcode = ctx->op->opcode;
+
+	(void)scratch;
+	if (tm_ew_check_arity(ctx, 2, 2))
+		return -EINVAL;
+	a = ctx->in[0];
+	b = ctx->in[1];
+	o = ctx->out[0];
+	s = tm_op_alloc_state(ctx, sizeof(*s));
+	if (!s)
+		return alloc_fail(ctx);
+	s->op = binop_of(opcode);
+	if (common_dtype(ctx, &s->dtype))
+		return -EINVAL;
+	if (tm_bcast_init(&s->bc, a->shape, a->rank, b->shape, b->rank, o->shape, o->rank))
+		return tm_op_fail(ctx, "shapes of '%s' and '%s' do not broadcast to output '%s'",
+				  a->name, b->name, o->name);
+	s->lo = -INFINITY;
+	s->hi = INFINITY;
+	if (opcode <= TM_OP_DIV) { /* ADD..DIV carry a fused activation */
+		if (!ctx->options)
+			return tm_op_fail(ctx, "options are missing");
+		if (tm_ew_fused_act(ctx, &((const struct tm_binary_options *)ctx->options)->act,
+				    &s->lo, &s->hi))
+			return -EINVAL;
+	}
+	return s->dtype == TM_DTYPE_INT8 ? bin_prepare_int8(ctx, s) : 0;
+}
+
+static int bin_eval(struct tm_op_ctx *ctx)
+{
+	const struct bin_state *s = ctx->state;
+	const void *a = ctx->in[0]->data, *b = ctx->in[1]->data;
+	void *o = ctx->out[0]->data;
+
+	if (s->dtype == TM_DTYPE_FLOAT32) {
+		tm_binary_f32_ref(s->op, &s->bc, a, b, o, s->lo, s->hi);
+		return 0;
+	}
+	switch (s->op) {
+	case TM_BINOP_ADD: tm_add_int8_ref(&s->add, &s->bc, a, b, o); break;
+	case TM_BINOP_SUB: tm_sub_int8_ref(&s->add, &s->bc, a, b, o); break;
+	case TM_BINOP_MUL: tm_mul_int8_ref(&s->mul, &s->bc, a, b, o); break;
+	case TM_BINOP_MAXIMUM: tm_maximum_int8_ref(&s->bc, a, b, o); break;
+	default: tm_minimum_int8_ref(&s->bc, a, b, o); break;
+	}
+	return 0;
+}
+
+const struct tm_op_impl tm_op_binary = { bin_prepare, bin_eval };
+
+/* ---- unary: activations and maths --------------------------------------------- */
+
+enum unary_mode { UN_F32, UN_RELUX, UN_LEAKY, UN_LUT };
+
+struct unary_state {
+	enum unary_mode mode;
+	float p0, p1;                    /* float: bounds or alpha */
+	union {
+		struct tm_relux_params relux;
+		struct tm_leaky_relu_params leaky;
+		int8_t lut[256];
+	};
+};
+
+static double lut_sqrt(double x, const void *arg)
+{
+	(void)arg;
+	return sqrt(x);
+}
+
+static double lut_log(double x, const void *arg)
+{
+	(void)arg;
+	return log(x);
+}
+
+/* Real bounds of RELU, RELU6 and CLIP. */
+static int unary_bounds(struct tm_op_ctx *ctx, float *lo, float *hi)
+{
+	const struct tm_clip_options *c = ctx->options;
+
+	switch (ctx->op->opcode) {
+	case TM_OP_RELU: *lo = 0.0f; *hi = INFINITY; return 0;
+	case TM_OP_RELU6: *lo = 0.0f; *hi = 6.0f; return 0;
+	default:
+		if (!c)
+			return tm_op_fail(ctx, "options are missing");
+		if (!(c->min <= c->max))
+			return tm_op_fail(ctx, "clip range [%g, %g] is empty", (double)c->min,
+					  (double)c->max);
+		*lo = c->min;
+		*hi = c->max;
+		return 0;
+	}
+}
+
+/* LOGISTIC/TANH: fixed output quantization, table from the fixed-point kernel. */
+static int sigmoid_lut(struct tm_op_ctx *ctx, struct unary_state *s, float si, int32_t zi,
+		       float so, int32_t zo)
+{
+	int is_tanh = ctx->op->opcode == TM_OP_TANH;
+	float want_s = is_tanh ? 1.0f / 128 : 1.0f / 256;
+	int32_t want_z = is_tanh ? 0 : -128;
+	struct tm_sigmoid_params p;
+	int8_t codes[256];
+
+	if (so != want_s || zo != want_z)
+		return tm_op_fail(ctx, "int8 output '%s' must have scale 1/%d and zero point %d",
+				  ctx->out[0]->name, is_tanh ? 128 : 256, want_z);
+	if (tm_sigmoid_params_int8(&p, si, zi))
+		return tm_op_fail(ctx, "input scale %g is too small", (double)si);
+	for (int q = -128; q < 128; q++)
+		codes[q + 128] = (int8_t)q;
+	(is_tanh ? tm_tanh_int8_ref : tm_logistic_int8_ref)(&p, codes, s->lut, 256);
+	return 0;
+}
+
+static int unary_prepare_int8(struct tm_op_ctx *ctx, struct unary_state *s)
+{
+	unsigned opcode = ctx->op->opcode;
+	float si, so, lo, hi;
+	int32_t zi, zo;
+
+	if (tm_ew_qparams(ctx, ctx->in[0], &si, &zi) || tm_ew_qparams(ctx, ctx->out[0], &so, &zo))
+		return -EINVAL;
+	switch (opcode) {
+	case TM_OP_RELU:
+	case TM_OP_RELU6:
+	case TM_OP_CLIP:
+		if (unary_bounds(ctx, &lo, &hi))
+			return -EINVAL;
+		s->mode = UN_RELUX;
+		tm_relux_params_int8(&s->relux, si, zi, so, zo, lo, hi);
+		return 0;
+	case TM_OP_LEAKY_RELU:
+		s->mode = UN_LEAKY;
+		tm_leaky_relu_params_int8(&s->leaky, si, zi, so, zo, s->p0);
+		return 0;
+	case TM_OP_LOGISTIC:
+	case TM_OP_TANH:
+		s->mode = UN_LUT;
+		return sigmoid_lut(ctx, s, si, zi, so, zo);
+	default:
+		s->mode = UN_LUT;
+		tm_lut_build_int8(s->lut, opcode == TM_OP_SQRT ? lut_sqrt : lut_log, NULL, si, zi,
+				  so, zo);
+		return 0;
+	}
+}
+
+static int unary_prepare(struct tm_op_ctx *ctx, size_t *scratch)
+{
+	struct unary_state *s;
+	unsigned dtype;
+
+	(void)scratch;
+	if (tm_ew_check_arity(ctx, 1, 1) || common_dtype(ctx, &dtype) ||
+	    tm_ew_same_shape(ctx, ctx->in[0], ctx->out[0]))
+		return -EINVAL;
+	s = tm_op_alloc_state(ctx, sizeof(*s));
+	if (!s)
+		return alloc_fail(ctx);
+	s->mode = UN_F32;
+	if (ctx->op->opcode == TM_OP_LEAKY_RELU) {
+		if (!ctx->options)
+			return tm_op_fail(ctx, "options are missing");
+		s->p0 = ((const struct tm_leaky_relu_options *)ctx->options)->alpha;
+		if (!isfinite(s->p0))
+			return tm_op_fail(ctx, "alpha %g is not finite", (double)s->p0);
+	} else if (ctx->op->opcode == TM_OP_RELU || ctx->op->opcode == TM_OP_RELU6 ||
+		   ctx->op->opcode == TM_OP_CLIP) {
+		if (unary_bounds(ctx, &s->p0, &s->p1))
+			return -EINVAL;
+	}
+	return dtype == TM_DTYPE_INT8 ? unary_prepare_int8(ctx, s) : 0;
+}
+
+static int unary_eval(struct tm_op_ctx *ctx)
+{
+	const struct unary_state *s = ctx->state;
+	const void *in = ctx->in[0]->data;
+	void *out = ctx->out[0]->data;
+	size_t n = tm_tensor_elems(ctx->in[0]);
+
+	switch (s->mode) {
+	case UN_RELUX: tm_relux_int8_ref(&s->relux, in, out, n); return 0;
+	case UN_LEAKY: tm_leaky_relu_int8_ref(&s->leaky, in, out, n); return 0;
+	case UN_LUT: tm_lut_int8_ref(s->lut, in, out, n); return 0;
+	case UN_F32: break;
+	}
+	switch (ctx->op->opcode) {
+	case TM_OP_SQRT: tm_sqrt_f32_ref(in, out, n); break;
+	case TM_OP_LOG: tm_log_f32_ref(in, out, n); break;
+	case TM_OP_LOGISTIC: tm_logistic_f32_ref(in, out, n); break;
+	case TM_OP_TANH: tm_tanh_f32_ref(in, out, n); break;
+	case TM_OP_LEAKY_RELU: tm_leaky_relu_f32_ref(in, out, n, s->p0); break;
+	default: tm_clamp_f32_ref(in, out, n, s->p0, s->p1); break;
+	}
+	return 0;
+}
+
+const struct tm_op_impl tm_op_unary = { unary_prepare, unary_eval };
+
+/* ---- SOFTMAX ---------------------------------------------------------------------- */
+
+/* TFLite's Q12 sum of exps holds depth * 1.0 only below 2^31. */
+#define SOFTMAX_INT8_MAX_DEPTH 4095
+
+struct softmax_state {
+	unsigned dtype;
+	float beta;
+	size_t outer, depth;
+	struct tm_softmax_params p;
+};
+
+static int softmax_prepare(struct tm_op_ctx *ctx, size_t *scratch)
+{
+	const struct tm_tensor *in, *out;
+	struct softmax_state *s;
+	float si, so;
+	int32_t zi, zo;
+
+	(void)scratch;
+	if (tm_ew_check_arity(ctx, 1, 1))
+		return -EINVAL;
+	in = ctx->in[0];
+	out = ctx->out[0];
+	s = tm_op_alloc_state(ctx, sizeof(*s));
+	if (!s)
+		return alloc_fail(ctx);
+	if (common_dtype(ctx, &s->dtype) || tm_ew_same_shape(ctx, in, out))
+		return -EINVAL;
+	if (!ctx->options)
+		return tm_op_fail(ctx, "options are missing");
+	s->beta = ((const struct tm_softmax_options *)ctx->options)->beta;
+	if (!isfinite(s->beta) || !(s->beta > 0.0f))
+		return tm_op_fail(ctx, "beta %g must be positive", (double)s->beta);
+	s->depth = in->rank ? (size_t)in->shape[in->rank - 1] : 1;
+	s->outer = tm_tensor_elems(in) / s->depth;
+	if (s->dtype == TM_DTYPE_FLOAT32)
+		return 0;
+	if (tm_ew_qparams(ctx, in, &si, &zi) || tm_ew_qparams(ctx, out, &so, &zo))
+		return -EINVAL;
+	if (so != 1.0f / 256 || zo != -128)
+		return tm_op_fail(ctx, "int8 output '%s' must have scale 1/256 and zero point -128",
+				  out->name);
+	if (s->depth > SOFTMAX_INT8_MAX_DEPTH)
+		return tm_op_fail(ctx, "int8 softmax over %zu > %d elements overflows TFLite's "
+				  "accumulator", s->depth, SOFTMAX_INT8_MAX_DEPTH);
+	if (tm_softmax_params_int8(&s->p, s->beta, si))
+		return tm_op_fail(ctx, "beta * input scale %g is too small",
+				  (double)s->beta * (double)si);
+	return 0;
+}
+
+static int softmax_eval(struct tm_op_ctx *ctx)
+{
+	const struct softmax_state *s = ctx->state;
+
+	if (s->dtype == TM_DTYPE_FLOAT32)
+		tm_softmax_f32_ref(ctx->in[0]->data, ctx->out[0]->data, s->outer, s->depth, s->beta);
+	else
+		tm_softmax_int8_ref(&s->p, ctx->in[0]->data, ctx->out[0]->data, s->outer, s->depth);
+	return 0;
+}
+
+const struct tm_op_impl tm_op_softmax = { softmax_prepare, softmax_eval };
+
+/* ---- MEAN / REDUCE_SUM / REDUCE_MAX ----------------------------------------------- */
+
+/* int32 sums of int8 stay exact below 2^31 / 256 elements per output. */
+#define REDUCE_INT8_MAX_COUNT (1u << 23)
+
+struct reduce_state {
+	unsigned dtype;
+	struct tm_reduce_shape rs;
+	struct tm_reduce_params p;
+};
+
+/* The output shape the options imply must be the stored one. */
+static int reduce_check_shape(struct tm_op_ctx *ctx, const struct tm_reduce_options *o)
+{
+	const struct tm_tensor *in = ctx->in[0], *out = ctx->out[0];
+	int32_t shape[TM_MAX_RANK];
+	unsigned rank = 0;
+
+	if (in->rank < 32 && (o->axes_mask >> in->rank))
+		return tm_op_fail(ctx, "axes mask 0x%x names axes past rank %u", o->axes_mask,
+				  in->rank);
+	if (o->keep_dims > 1)
+		return tm_op_fail(ctx, "keep_dims %u is not 0 or 1", o->keep_dims);
+	for (unsigned i = 0; i < in->rank; i++) {
+		if (!(o->axes_mask & (1u << i)))
+			shape[rank++] = in->shape[i];
+		else if (o->keep_dims)
+			shape[rank++] = 1;
+	}
+	if (rank != out->rank || memcmp(shape, out->shape, rank * sizeof(shape[0])))
+		return tm_op_fail(ctx, "output '%s' does not have the reduced shape of '%s'",
+				  out->name, in->name);
+	return 0;
+}
+
+static int reduce_prepare_int8(struct tm_op_ctx *ctx, struct reduce_state *s, size_t *scratch)
+{
+	unsigned opcode = ctx->op->opcode;
+	float si, so;
+	int32_t zi, zo;
+
+	if (opcode == TM_OP_REDUCE_MAX || !s->rs.axes)
+		return tm_ew_same_q(ctx, ctx->in[0], ctx->out[0]);
+	if (tm_ew_qparams(ctx, ctx->in[0], &si, &zi) || tm_ew_qparams(ctx, ctx->out[0], &so, &zo))
+		return -EINVAL;
+	if (tm_reduce_count(&s->rs) > REDUCE_INT8_MAX_COUNT)
+		return tm_op_fail(ctx, "int8 reduction of %zu elements per output overflows int32",
+				  tm_reduce_count(&s->rs));
+	tm_reduce_params_int8(&s->p, &s->rs, opcode == TM_OP_MEAN, si, zi, so, zo);
+	*scratch = tm_reduce_int8_scratch_size(&s->rs);
+	return 0;
+}
+
+static int reduce_prepare(struct tm_op_ctx *ctx, size_t *scratch)
+{
+	const struct tm_reduce_options *o = ctx->options;
+	const struct tm_tensor *in;
+	struct reduce_state *s;
+
+	if (tm_ew_check_arity(ctx, 1, 1))
+		return -EINVAL;
+	if (!o)
+		return tm_op_fail(ctx, "options are missing");
+	in = ctx->in[0];
+	s = tm_op_alloc_state(ctx, sizeof(*s));
+	if (!s)
+		return alloc_fail(ctx);
+	if (common_dtype(ctx, &s->dtype) || reduce_check_shape(ctx, o))
+		return -EINVAL;
+	s->rs.rank = in->rank;
+	s->rs.axes = o->axes_mask;
+	memcpy(s->rs.shape, in->shape, sizeof(s->rs.shape));
+	return s->dtype == TM_DTYPE_INT8 ? reduce_prepare_int8(ctx, s, scratch) : 0;
+}
+
+static int reduce_eval(struct tm_op_ctx *ctx)
+{
+	const struct reduce_state *s = ctx->state;
+	const void *in = ctx->in[0]->data;
+	void *out = ctx->out[0]->data;
+	unsigned opcode = ctx->op->opcode;
+
+	if (!s->rs.axes) { /* nothing reduced: TFLite's ReduceIsCopy */
+		memmove(out, in, ctx->out[0]->bytes);
+		return 0;
+	}
+	if (s->dtype == TM_DTYPE_INT8) {
+		if (opcode == TM_OP_REDUCE_MAX)
+			tm_reduce_max_int8_ref(&s->rs, in, out);
+		else
+			tm_reduce_sum_int8_ref(&s->p, &s->rs, in, out, ctx->scratch);
+	} else if (opcode == TM_OP_MEAN) {
+		tm_reduce_mean_f32_ref(&s->rs, in, out);
+	} else if (opcode == TM_OP_REDUCE_SUM) {
+		tm_reduce_sum_f32_ref(&s->rs, in, out);
+	} else {
+		tm_reduce_max_f32_ref(&s->rs, in, out);
+	}
+	return 0;
+}
+
+const struct tm_op_impl tm_op_reduce = { reduce_prepare, reduce_eval };
