@@ -96,6 +96,22 @@ static int check_shape(struct vctx *c, uint32_t i, const struct tm_fmt_tensor *t
 	return 0;
 }
 
+/*
+ * 2:4 index bytes follow the kept values; kernels and the device trust them
+ * to name two distinct, increasing positions.
+ */
+static int check_sparse_indices(struct vctx *c, uint32_t i, const struct tm_fmt_tensor *t)
+{
+	uint64_t groups = t->data_size / (t->dtype == TM_DTYPE_INT4 ? 2 : 3);
+	const uint8_t *idx = c->m->data + t->data_offset + t->data_size - groups;
+
+	for (uint64_t g = 0; g < groups; g++)
+		if (idx[g] >> 4 || (idx[g] & 3) >= (idx[g] >> 2 & 3))
+			return bad(c, "tensor %u: 2:4 index byte of group %llu is 0x%02x (needs bits 7:4 zero, first < second position)",
+				   i, (unsigned long long)g, idx[g]);
+	return 0;
+}
+
 static int check_data(struct vctx *c, uint32_t i, const struct tm_fmt_tensor *t, uint64_t bytes)
 {
 	uint64_t off = t->data_offset, size = t->data_size, avail = c->m->data_size;
@@ -116,6 +132,8 @@ static int check_data(struct vctx *c, uint32_t i, const struct tm_fmt_tensor *t,
 		return bad(c, "tensor %u: data [%llu, +%llu) outside DATA section of %llu bytes", i,
 			   (unsigned long long)off, (unsigned long long)size,
 			   (unsigned long long)avail);
+	if (t->layout == TM_LAYOUT_SPARSE_2_4)
+		return check_sparse_indices(c, i, t);
 	return 0;
 }
 
