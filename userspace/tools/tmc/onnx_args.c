@@ -1,0 +1,299 @@
+// SPDX-License-Identifier: MIT
+/*
+ * onnx_args.c - operator arguments whose home moved between opsets.
+ */
+#include <math.h>
+#include <string.h>
+#include "onnx_args.h"
+
+static int fail(struct ir_graph *g, const struct ir_node *n, const char *what)
+{
+	return ir_fail(g, "node '%s' (%s): %s", n->name, n->op, what);
+}
+
+int onnx_const_ints(struct ir_graph *g, const struct ir_node *n, int i, int64_t *v, int max)
+{
+	if (i >= n->n_in || n->in[i] < 0)
+		return 0;
+	const struct ir_tensor *t = &g->t[n->in[i]];
+	if (!t->data || t->dtype == IR_FLOAT)
+		return -1;
+	int64_t c = ir_numel(t);
+	if (c > max)
+		return -1;
+	for (int64_t k = 0; k < c; k++)
+		v[k] = ir_const_get_i(t, k);
+	return (int)c;
+}
+
+int onnx_axes(struct ir_graph *g, const struct ir_node *n, int input, int rank, int64_t *axes)
+{
+	const struct ir_attr *a = ir_attr_get(n, "axes");
+	int c;
+
+	if (a) {
+		if (a->n_ints > IR_MAX_RANK)
+			return fail(g, n, "too many axes");
+		c = (int)a->n_ints;
+		memcpy(axes, a->ints, sizeof(int64_t) * a->n_ints);
+	} else {
+		c = onnx_const_ints(g, n, input, axes, IR_MAX_RANK);
+		if (c < 0)
+			return fail(g, n, "axes must be a constant");
+	}
+	for (int i = 0; i < c; i++) {
+		if (axes[i] < 0)
+			axes[i] += rank;
+		if (axes[i] < 0 || axes[i] >= rank)
+			return fail(g, n, "axis out of range");
+	}
+	return c;
+}
+
+static int reshape_target(struct ir_graph *g, const struct ir_node *n, const struct ir_tensor *in,
+			  int64_t *shape, int *rank)
+{
+	int64_t v[IR_MAX_RANK], known = 1, total = ir_numel(in);
+	int c = onnx_const_ints(g, n, 1, v, IR_MAX_RANK), infer = -1;
+
+	if (c < 0 || (n->n_in < 2 && !ir_attr_get(n, "shape")))
+		return fail(g, n, "the target shape must be a constant (or a foldable subgraph)");
+	if (n->n_in < 2) { /* opset 1-4: shape attribute */
+		const struct ir_attr *a = ir_attr_get(n, "shape");
+		if (a->n_ints > IR_MAX_RANK)
+			return fail(g, n, "target rank too large");
+		c = (int)a->n_ints;
+		memcpy(v, a->ints, sizeof(int64_t) * (size_t)c);
+	}
+	int allowzero = (int)ir_attr_int(n, "allowzero", 0);
+	for (int i = 0; i < c; i++) {
+		if (v[i] == 0 && !allowzero) {
+			if (i >= in->rank)
+				return fail(g, n, "0 in the target shape past the input's rank");
+			v[i] = in->shape[i];
+		}
+		if (v[i] == -1) {
+			if (infer >= 0)
+				return fail(g, n, "more than one -1 in the target shape");
+			infer = i;
+			continue;
+		}
+		if (v[i] < 1)
+			return fail(g, n, "bad dimension in the target shape");
+		known *= v[i];
+	}
+	if (infer >= 0) {
+		if (total % known)
+			return fail(g, n, "the -1 dimension does not divide the element count");
+		v[infer] = total / known;
+		known = total;
+	}
+	if (known != total)
+		return fail(g, n, "the target shape has a different element count");
+	memcpy(shape, v, sizeof(int64_t) * (size_t)c);
+	*rank = c;
+	return 0;
+}
+
+int onnx_reshape_shape(struct ir_graph *g, const struct ir_node *n, int64_t *shape, int *rank)
+{
+	const struct ir_tensor *in = &g->t[n->in[0]];
+	int64_t axes[IR_MAX_RANK];
+	int c;
+
+	if (!strcmp(n->op, "Reshape"))
+		return reshape_target(g, n, in, shape, rank);
+	if (!strcmp(n->op, "Flatten")) {
+		int64_t axis = ir_attr_int(n, "axis", 1), a = 1, b = 1;
+		if (axis < 0)
+			axis += in->rank;
+		if (axis < 0 || axis > in->rank)
+			return fail(g, n, "axis out of range");
+		for (int i = 0; i < in->rank; i++)
+			*(i < axis ? &a : &b) *= in->shape[i];
+		shape[0] = a;
+		shape[1] = b;
+		*rank = 2;
+		return 0;
+	}
+	if (!strcmp(n->op, "Squeeze")) {
+		c = onnx_axes(g, n, 1, in->rank, axes);
+		if (c < 0)
+			return -1;
+		*rank = 0;
+		for (int i = 0; i < in->rank; i++) {
+			int drop = 0;
+			for (int k = 0; k < c; k++)
+				drop |= axes[k] == i;
+			if (!c)
+				drop = in->shape[i] == 1;
+			if (drop && in->shape[i] != 1)
+				return fail(g, n, "squeezing an axis whose size is not 1");
+			if (!drop)
+				shape[(*rank)++] = in->shape[i];
+		}
+		return 0;
+	}
+	/* Unsqueeze: axes refer to the output's rank. */
+	int64_t raw[IR_MAX_RANK];
+	const struct ir_attr *a = ir_attr_get(n, "axes");
+	c = a ? (int)a->n_ints : onnx_const_ints(g, n, 1, raw, IR_MAX_RANK);
+	if (c <= 0 || in->rank + c > IR_MAX_RANK)
+		return fail(g, n, "axes must be a non-empty constant");
+	if (a)
+		memcpy(raw, a->ints, sizeof(int64_t) * (size_t)c);
+	int orank = in->rank + c;
+	char is_new[IR_MAX_RANK] = { 0 };
+	for (int k = 0; k < c; k++) {
+		int64_t x = raw[k] < 0 ? raw[k] + orank : raw[k];
+		if (x < 0 || x >= orank || is_new[x])
+			return fail(g, n, "bad or repeated axis");
+		is_new[x] = 1;
+	}
+	for (int i = 0, j = 0; i < orank; i++)
+		shape[i] = is_new[i] ? 1 : in->shape[j++];
+	*rank = orank;
+	return 0;
+}
+
+/* A scalar bound from optional input @i; absent -> @def. */
+static int clip_input(struct ir_graph *g, const struct ir_node *n, int i, float def, float *v,
+		      int *dyn)
+{
+	*v = def;
+	if (i >= n->n_in || n->in[i] < 0)
+		return 0;
+	const struct ir_tensor *t = &g->t[n->in[i]];
+	if (!t->data) {
+		if (dyn) {
+			*dyn = 1;
+			return 0;
+		}
+		return fail(g, n, "a non-constant max bound is not supported");
+	}
+	if (ir_numel(t) != 1)
+		return fail(g, n, "clip bounds must be scalars");
+	*v = ir_const_get_f(t, 0);
+	return 0;
+}
+
+int onnx_clip_bounds(struct ir_graph *g, const struct ir_node *n, float *lo, float *hi, int *dyn_lo)
+{
+	*dyn_lo = 0;
+	if (g->opset < 11) {
+		*lo = ir_attr_float(n, "min", -INFINITY);
+		*hi = ir_attr_float(n, "max", INFINITY);
+		return 0;
+	}
+	if (clip_input(g, n, 1, -INFINITY, lo, dyn_lo))
+		return -1;
+	return clip_input(g, n, 2, INFINITY, hi, NULL);
+}
+
+int onnx_pads(struct ir_graph *g, const struct ir_node *n, int rank, int64_t *before,
+	      int64_t *after, float *value)
+{
+	int64_t p[2 * IR_MAX_RANK];
+	const struct ir_attr *a = ir_attr_get(n, "pads");
+	int c;
+
+	if (strcmp(ir_attr_str(n, "mode", "constant"), "constant"))
+		return fail(g, n, "only constant padding is supported");
+	if (a) {
+		c = (int)a->n_ints;
+		if (c <= 2 * IR_MAX_RANK)
+			memcpy(p, a->ints, sizeof(int64_t) * (size_t)c);
+	} else {
+		c = onnx_const_ints(g, n, 1, p, 2 * IR_MAX_RANK);
+	}
+	if (c != 2 * rank)
+		return fail(g, n, "pads must be a constant with 2 values per axis");
+	if (n->n_in > 3 && n->in[3] >= 0)
+		return fail(g, n, "the axes input of Pad is not supported");
+	for (int i = 0; i < rank; i++) {
+		before[i] = p[i];
+		after[i] = p[rank + i];
+		if (before[i] < 0 || after[i] < 0)
+			return fail(g, n, "negative pads (cropping) are not supported");
+	}
+	*value = ir_attr_float(n, "value", 0);
+	if (n->n_in > 2 && n->in[2] >= 0) {
+		const struct ir_tensor *t = &g->t[n->in[2]];
+		if (!t->data || ir_numel(t) != 1)
+			return fail(g, n, "the pad value must be a constant scalar");
+		*value = ir_const_get_f(t, 0);
+	}
+	return 0;
+}
+
+/* An INTS attribute with exactly @sp values, or @def for all when absent. */
+static int ints_attr(struct ir_graph *g, const struct ir_node *n, const char *name, int sp,
+		     int64_t def, int64_t *out)
+{
+	const struct ir_attr *a = ir_attr_get(n, name);
+
+	for (int i = 0; i < sp; i++)
+		out[i] = def;
+	if (!a)
+		return 0;
+	if ((int)a->n_ints != sp)
+		return ir_fail(g, "node '%s' (%s): %s needs %d values", n->name, n->op, name, sp);
+	for (int i = 0; i < sp; i++) {
+		if (a->ints[i] < 1)
+			return ir_fail(g, "node '%s' (%s): %s must be positive", n->name, n->op, name);
+		out[i] = a->ints[i];
+	}
+	return 0;
+}
+
+int onnx_window(struct ir_graph *g, const struct ir_node *n, const int64_t *in_sp,
+		const int64_t *kernel, int sp, struct onnx_window *w)
+{
+	const char *ap = ir_attr_str(n, "auto_pad", "NOTSET");
+	const struct ir_attr *pads = ir_attr_get(n, "pads");
+	int ceil_mode = (int)ir_attr_int(n, "ceil_mode", 0);
+
+	if (sp < 1 || sp > 3)
+		return fail(g, n, "only 1-D to 3-D windows are supported");
+	w->sp = sp;
+	if (ints_attr(g, n, "strides", sp, 1, w->stride) ||
+	    ints_attr(g, n, "dilations", sp, 1, w->dil))
+		return -1;
+	for (int i = 0; i < sp; i++) {
+		w->k[i] = kernel[i];
+		if (w->k[i] < 1)
+			return fail(g, n, "bad kernel size");
+	}
+	if (pads && (int)pads->n_ints != 2 * sp)
+		return fail(g, n, "pads needs 2 values per spatial axis");
+	for (int i = 0; i < sp; i++) {
+		int64_t ek = (w->k[i] - 1) * w->dil[i] + 1;
+		if (!strcmp(ap, "SAME_UPPER") || !strcmp(ap, "SAME_LOWER")) {
+			int64_t out = (in_sp[i] + w->stride[i] - 1) / w->stride[i];
+			int64_t total = (out - 1) * w->stride[i] + ek - in_sp[i];
+			if (total < 0)
+				total = 0;
+			w->pad0[i] = !strcmp(ap, "SAME_UPPER") ? total / 2 : total - total / 2;
+			w->pad1[i] = total - w->pad0[i];
+		} else if (!strcmp(ap, "VALID") || !pads) {
+			w->pad0[i] = w->pad1[i] = 0;
+		} else if (!strcmp(ap, "NOTSET")) {
+			w->pad0[i] = pads->ints[i];
+			w->pad1[i] = pads->ints[sp + i];
+		} else {
+			return fail(g, n, "unknown auto_pad");
+		}
+		if (w->pad0[i] < 0 || w->pad1[i] < 0)
+			return fail(g, n, "negative pads");
+		int64_t span = in_sp[i] + w->pad0[i] + w->pad1[i] - ek;
+		if (span < 0)
+			return fail(g, n, "the window is larger than the padded input");
+		w->out[i] = span / w->stride[i] + 1;
+		if (ceil_mode && span % w->stride[i]) {
+			/* ceil_mode: the extra window is padding on the end side. */
+			w->out[i]++;
+			w->pad1[i] += w->stride[i] - span % w->stride[i];
+		}
+	}
+	return 0;
+}

@@ -1,0 +1,41 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * onnx_args.h - operator arguments that moved between attributes and inputs
+ * across ONNX opsets (axes, pads, clip bounds, target shapes), resolved once
+ * for shape inference and lowering alike.
+ */
+#ifndef TMC_ONNX_ARGS_H
+#define TMC_ONNX_ARGS_H
+
+#include "ir.h"
+
+/*
+ * Axes of Squeeze/Unsqueeze/Reduce*: the "axes" attribute or input @input
+ * (which must be constant). Negative axes are normalised against @rank.
+ * @return the count (0 when absent), or -1 (error set).
+ */
+int onnx_axes(struct ir_graph *g, const struct ir_node *n, int input, int rank, int64_t *axes);
+/* Output shape of Reshape, Flatten, Squeeze and Unsqueeze. */
+int onnx_reshape_shape(struct ir_graph *g, const struct ir_node *n, int64_t *shape, int *rank);
+/*
+ * Clip bounds: attributes (opset < 11) or optional inputs 1 and 2. A bound
+ * that is absent is +-INFINITY; *@dyn_lo is set when input 1 is not constant.
+ */
+int onnx_clip_bounds(struct ir_graph *g, const struct ir_node *n, float *lo, float *hi, int *dyn_lo);
+/* Pad: begin/end pads per axis (attribute or input 1) and the constant value. */
+int onnx_pads(struct ir_graph *g, const struct ir_node *n, int rank, int64_t *before,
+	      int64_t *after, float *value);
+/*
+ * Spatial geometry of Conv/pooling with @sp spatial dims: kernel, strides,
+ * dilations, explicit begin/end pads resolved from pads or auto_pad.
+ */
+struct onnx_window {
+	int sp;
+	int64_t k[3], stride[3], dil[3], pad0[3], pad1[3], out[3];
+};
+int onnx_window(struct ir_graph *g, const struct ir_node *n, const int64_t *in_sp,
+		const int64_t *kernel, int sp, struct onnx_window *w);
+/* Constant int64 data of input @i (any integer dtype), up to @max values; -1 if not const. */
+int onnx_const_ints(struct ir_graph *g, const struct ir_node *n, int i, int64_t *v, int max);
+
+#endif /* TMC_ONNX_ARGS_H */

@@ -1,0 +1,54 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * tmc.h - the compiler's stages, each a function over the IR:
+ *
+ *   import (ONNX) -> infer (shapes, constant folding) -> lower (to model.bin
+ *   ops, NHWC) -> optimize (fold, fuse, sink transposes, drop no-ops)
+ *   -> emit (tm_builder)
+ *
+ * Every stage returns 0 or -1 with the reason in the graph's err (naming the
+ * node and op type where one is to blame).
+ */
+#ifndef TMC_H
+#define TMC_H
+
+#include <stddef.h>
+#include "ir.h"
+
+#define TMC_MAX_BINDS 16
+
+/** struct tmc_bind - a --shape NAME=1x16x96 binding of a graph input. */
+struct tmc_bind {
+	char name[256];
+	int rank;
+	int64_t dims[IR_MAX_RANK];
+};
+
+struct tmc_opts {
+	struct tmc_bind binds[TMC_MAX_BINDS];
+	int n_binds;
+	int verbose;
+};
+
+/* Parse "NAME=1x16x96" into @b. @return 0 or -1 on a malformed spec. */
+int tmc_parse_bind(const char *spec, struct tmc_bind *b);
+
+/* ONNX model bytes -> IR with ONNX-level nodes (importers). */
+int tmc_import_onnx_buf(const void *buf, size_t size, const struct tmc_opts *o,
+			struct ir_graph **out, char *err, size_t errlen);
+int tmc_import_onnx(const char *path, const struct tmc_opts *o, struct ir_graph **out,
+		    char *err, size_t errlen);
+
+/* Static shape inference and constant folding of ONNX-level nodes. */
+int tmc_infer(struct ir_graph *g);
+/* ONNX-level nodes -> model.bin operators (NHWC, explicit padding). */
+int tmc_lower(struct ir_graph *g);
+/* Clean-up passes on a lowered graph. */
+int tmc_optimize(struct ir_graph *g);
+/* Write a lowered graph as model.bin. */
+int tmc_emit(struct ir_graph *g, struct tm_builder *b);
+
+/* Read a whole file; *@buf is malloc'ed. @return 0 or a negative errno. */
+int tmc_read_file(const char *path, void **buf, size_t *size);
+
+#endif /* TMC_H */
