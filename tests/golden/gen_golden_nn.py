@@ -239,8 +239,26 @@ def conv_f32(name, depthwise, n, h, w, c, kh, kw, oc, stride=(1, 1), dil=(1, 1),
 
 # ---- fully connected ------------------------------------------------------------------
 
+def float_product_ties():
+    """Per-tensor FULLY_CONNECTED scales and accumulator values whose int8
+    output differs between the float32-rounded s_in*s_w (TFLite) and a double
+    product, so the rule shows in outputs, not only in multipliers."""
+    while True:
+        s = float_product_differs()
+        qf, sh = tr.conv_multiplier(*s, True)
+        qd, shd = tr.conv_multiplier(*s, False)
+        m = s[0] * s[1] / s[2]
+        r = min(int(100 / m), 1 << 21)
+        v = np.arange(-r, r, dtype=np.int64)
+        yf = tr.multiply_by_quantized_multiplier(v, qf, sh)
+        yd = tr.multiply_by_quantized_multiplier(v, qd, shd)
+        hits = v[(yf != yd) & (np.abs(yf) < 100)]
+        if len(hits) >= 2:
+            return s, hits
+
+
 def fc_int8(name, batch, in_dim, out_dim, act='none', wfmt='int8', per_channel=True,
-            extremes=False, bias=True, s=None):
+            extremes=False, bias=True, s=None, ties=None):
     x = rand_int8((batch, in_dim))
     in_zp, out_zp = int(rng.integers(-30, 30)), int(rng.integers(-10, 10))
     if s is None:
@@ -255,10 +273,17 @@ def fc_int8(name, batch, in_dim, out_dim, act='none', wfmt='int8', per_channel=T
         s_w = extreme_scales_bias(s_w, bias_v)
         in_zp = -128
     acc = (x - in_zp) @ wt.T
+    if ties is not None:  # batch 0 lands exactly on accumulators the rule decides
+        bias_v = ties[np.arange(out_dim) % len(ties)] - acc[0]
+        out_zp = 0
     # One weight scale: TFLite's FULLY_CONNECTED rounds s_in*s_w to float32.
     qf, sh, lo, hi = quant_fields(s_in, s_w, s_out, out_zp, act, out_dim,
                                   float_product=not per_channel)
     y = tr.requantize_int8(acc, bias_v if bias else None, qf, sh, out_zp, lo, hi)
+    if ties is not None:
+        qd, shd, _, _ = quant_fields(s_in, s_w, s_out, out_zp, act, out_dim)
+        yd = tr.requantize_int8(acc, bias_v, qd, shd, out_zp, lo, hi)
+        assert (y[0] != yd[0]).all(), 'tie case does not separate the two rules'
     out.case('g_fc:g_fc_int8', [
         ('name', '"%s"' % name),
         ('p', '{ .batch = %d, .in_dim = %d, .out_dim = %d }' % (batch, in_dim, out_dim)),
@@ -454,8 +479,8 @@ def main():
              pads=(2, 2, 2, 2), **ca)
     # FULLY_CONNECTED
     fc_int8('fc_int8_per_channel', 3, 13, 5)
-    fc_int8('fc_int8_per_tensor_float_product', 2, 17, 6, per_channel=False,
-            s=float_product_differs())
+    fs, ties = float_product_ties()
+    fc_int8('fc_int8_per_tensor_float_product', 2, 17, 6, per_channel=False, s=fs, ties=ties)
     fc_int8('fc_int8_per_tensor_relu', 4, 10, 7, per_channel=False, act='relu')
     fc_int8('fc_int8_extremes', 2, 9, 4, extremes=True, act='relu6')
     fc_int8('fc_int8_nobias_clip', 1, 31, 3, bias=False, act=(-2.0, 1.0))
