@@ -18,13 +18,13 @@ static unsigned opcode_without_impl(void)
 	return TM_OP_COUNT;
 }
 
-/* in[1,8] int8 -> op 'first' -> mid -> op 'second' -> out */
+/* in[1,8] float32 -> RELU 'first' -> mid -> op 'second' -> out */
 static void build_two_ops(unsigned opcode)
 {
 	hm_init(&h);
-	uint32_t in = hm_tensor(&h, "in", TM_DTYPE_INT8, 8, NULL, 1);
-	uint32_t mid = hm_tensor(&h, "mid", TM_DTYPE_INT8, 8, NULL, 1);
-	uint32_t out = hm_tensor(&h, "out", TM_DTYPE_INT8, 8, NULL, 1);
+	uint32_t in = hm_tensor(&h, "in", TM_DTYPE_FLOAT32, 8, NULL, 4);
+	uint32_t mid = hm_tensor(&h, "mid", TM_DTYPE_FLOAT32, 8, NULL, 4);
+	uint32_t out = hm_tensor(&h, "out", TM_DTYPE_FLOAT32, 8, NULL, 4);
 	hm_io(&h, &in, 1, &out, 1);
 	hm_op(&h, TM_OP_RELU, "first", &in, 1, &mid, 1, NULL, 0);
 	hm_op(&h, opcode, "second", &mid, 1, &out, 1, NULL, 0);
@@ -142,6 +142,81 @@ static void test_runtime_passthrough(void)
 	tm_runtime_del(rt);
 }
 
+static void set_shape(uint32_t t, unsigned rank, int32_t d0, int32_t d1)
+{
+	h.tensors[t].rank = (uint8_t)rank;
+	h.tensors[t].shape[0] = d0;
+	h.tensors[t].shape[1] = rank > 1 ? d1 : 0;
+}
+
+/*
+ * x -> FC(2I) -> h1 -> FC(I, +1) -> h2 -> FC(I, relu) -> y, float32 [1,4].
+ * h1 and y are never live together, so they share: 3 x 64 bytes, not 4.
+ */
+static void test_runtime_fc_chain(void)
+{
+	static const float two_i[16] = { 2, 0, 0, 0, 0, 2, 0, 0, 0, 0, 2, 0, 0, 0, 0, 2 };
+	static const float eye[16] = { 1, 0, 0, 0, 0, 1, 0, 0, 0, 0, 1, 0, 0, 0, 0, 1 };
+	static const float zero[4] = { 0 }, one[4] = { 1, 1, 1, 1 };
+	static const float x_in[4] = { -3, -0.5f, 0.25f, 4 }, want[4] = { 0, 0, 1.5f, 9 };
+	struct tm_fc_options none = { .act = { .kind = TM_ACT_NONE } };
+	struct tm_fc_options relu = { .act = { .kind = TM_ACT_RELU } };
+	struct tm_runtime_options o = { .profile = 1 };
+	struct tm_layer_profile p;
+	struct tm_runtime *rt = NULL;
+	char err[TM_ERRLEN] = "";
+	size_t bytes = 0;
+
+	hm_init(&h);
+	uint32_t x = hm_tensor(&h, "x", TM_DTYPE_FLOAT32, 4, NULL, 4);
+	uint32_t w1 = hm_tensor(&h, "w1", TM_DTYPE_FLOAT32, 16, two_i, 4);
+	uint32_t w2 = hm_tensor(&h, "w2", TM_DTYPE_FLOAT32, 16, eye, 4);
+	uint32_t b0 = hm_tensor(&h, "b0", TM_DTYPE_FLOAT32, 4, zero, 4);
+	uint32_t b1 = hm_tensor(&h, "b1", TM_DTYPE_FLOAT32, 4, one, 4);
+	uint32_t h1 = hm_tensor(&h, "h1", TM_DTYPE_FLOAT32, 4, NULL, 4);
+	uint32_t h2 = hm_tensor(&h, "h2", TM_DTYPE_FLOAT32, 4, NULL, 4);
+	uint32_t y = hm_tensor(&h, "y", TM_DTYPE_FLOAT32, 4, NULL, 4);
+	set_shape(w1, 2, 4, 4);
+	set_shape(w2, 2, 4, 4);
+	set_shape(b0, 1, 4, 0);
+	set_shape(b1, 1, 4, 0);
+	hm_io(&h, &x, 1, &y, 1);
+	hm_op(&h, TM_OP_FULLY_CONNECTED, "fc1", (uint32_t[]){ x, w1, b0 }, 3, &h1, 1, &none, sizeof(none));
+	hm_op(&h, TM_OP_FULLY_CONNECTED, "fc2", (uint32_t[]){ h1, w2, b1 }, 3, &h2, 1, &none, sizeof(none));
+	hm_op(&h, TM_OP_FULLY_CONNECTED, "fc3", (uint32_t[]){ h2, w2, b0 }, 3, &y, 1, &relu, sizeof(relu));
+
+	CHECK_EQ(tm_runtime_new(&h.m, &o, &rt, err, sizeof(err)), 0);
+	if (!rt) {
+		fprintf(stderr, "%s\n", err);
+		return;
+	}
+	CHECK_EQ(tm_runtime_arena_size(rt), 192);
+	float *in = tm_runtime_input(rt, 0, &bytes);
+	CHECK_EQ(bytes, 16);
+	memcpy(in, x_in, sizeof(x_in));
+	for (int run = 0; run < 2; run++) { /* inputs survive an invoke */
+		CHECK_EQ(tm_runtime_invoke(rt), 0);
+		const float *out = tm_runtime_output(rt, 0, &bytes);
+		CHECK_EQ(bytes, 16);
+		CHECK(!memcmp(out, want, sizeof(want)));
+	}
+	for (unsigned i = 0; i < 3; i++) {
+		CHECK_EQ(tm_runtime_profile(rt, i, &p), 0);
+		CHECK_EQ(p.op, i);
+		CHECK_EQ(p.macs, 16);
+		CHECK_EQ(p.cycles, 0);
+		CHECK(!strcmp(p.placement, "cpu"));
+		CHECK(!strcmp(p.reason, "no accelerator present"));
+	}
+	tm_runtime_del(rt);
+
+	/* prepare refuses: weights [4,4] against a [1,3] output */
+	h.tensors[y].shape[1] = 3;
+	CHECK_EQ(tm_runtime_new(&h.m, NULL, &rt, err, sizeof(err)), -EINVAL);
+	CHECK(rt == NULL);
+	CHECK_STR_CONTAINS(err, "op 2 (FULLY_CONNECTED 'fc3'): ");
+}
+
 static void test_runtime_backend_cpu(void)
 {
 	struct tm_backend *be = NULL;
@@ -183,6 +258,7 @@ int main(void)
 	TM_RUN(test_runtime_bad_args);
 	TM_RUN(test_runtime_const_input);
 	TM_RUN(test_runtime_passthrough);
+	TM_RUN(test_runtime_fc_chain);
 	TM_RUN(test_runtime_backend_cpu);
 	TM_TEST_EXIT();
 }

@@ -232,18 +232,35 @@ static void text_profile(FILE *f, const struct tmrun_result *r)
 	}
 }
 
+static const char *plural(unsigned n)
+{
+	return n == 1 ? "" : "s";
+}
+
+/* Tiny models run in microseconds: pick the unit that shows digits. */
+static void fmt_time(char *buf, size_t len, uint64_t ns)
+{
+	if (ns >= 1000000)
+		snprintf(buf, len, "%.3f ms", (double)ns / 1e6);
+	else
+		snprintf(buf, len, "%.2f us", (double)ns / 1e3);
+}
+
 void report_text(FILE *f, const struct tmrun_result *r)
 {
-	unsigned n_out = tm_model_num_outputs(r->model);
+	unsigned n_ops = tm_model_num_ops(r->model), n_in = tm_model_num_inputs(r->model);
+	unsigned n_out = tm_model_num_outputs(r->model), n_med = r->runs > 1 ? r->runs - 1 : 1;
+	char first[32], median[32];
 
-	fprintf(f, "model %s: %u ops, %u inputs, %u outputs; device %s\n", r->model_path,
-		tm_model_num_ops(r->model), tm_model_num_inputs(r->model), n_out,
+	fprintf(f, "model %s: %u op%s, %u input%s, %u output%s; device %s\n", r->model_path,
+		n_ops, plural(n_ops), n_in, plural(n_in), n_out, plural(n_out),
 		tm_runtime_device(r->rt));
 	for (unsigned k = 0; k < n_out; k++)
 		text_output(f, r, k);
-	fprintf(f, "latency: first run %.3f ms, median %.3f ms over %u run%s\n",
-		(double)r->first_ns / 1e6, (double)r->median_ns / 1e6,
-		r->runs > 1 ? r->runs - 1 : 1, r->runs > 2 ? "s" : "");
+	fmt_time(first, sizeof(first), r->first_ns);
+	fmt_time(median, sizeof(median), r->median_ns);
+	fprintf(f, "latency: first run %s, median %s over %u run%s\n", first, median, n_med,
+		plural(n_med));
 	fprintf(f, "arena: %zu bytes\n", tm_runtime_arena_size(r->rt));
 	if (r->profile)
 		text_profile(f, r);
