@@ -54,7 +54,7 @@ LIBTM_SO   := $(BUILD)/lib/libtm.so
 TOOL_BINS  := $(TOOLS:%=$(BUILD)/bin/%)
 TEST_BINS  := $(UNIT_TESTS:%=$(BUILD)/tests/%)
 
-.PHONY: all check unit-check bench deps clean install
+.PHONY: all check unit-check bench deps clean install demo
 .DEFAULT_GOAL := all
 
 all: $(LIBTM_A) $(LIBTM_SO) $(BUILD)/lib/pkgconfig/libtm.pc $(TOOL_BINS)
@@ -102,6 +102,13 @@ check: deps
 	@tests/summary.sh build/results.txt
 
 bench: all $(BENCH_TARGETS)
+
+# The README's main command: a real openWakeWord model (fetched and compiled by
+# `make models`, tests/models/models.mk) run by tmrun with a per-layer profile.
+DEMO_MODEL ?= $(MODELS_DIR)/embedding_model.float.bin
+demo: deps
+	$(MAKE) --no-print-directory all models
+	$(BUILD)/bin/tmrun $(DEMO_MODEL) --profile
 
 deps:
 	@.ci/deps.sh $(sort $(DEPS_APT))
