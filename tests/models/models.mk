@@ -35,3 +35,5 @@ models-check: models $(BUILD)/bin/tmrun
 	@tests/record.sh models-ort node tests/models/ort_compare.js $(MODELS_NPM)/node_modules \
 		$(MODELS_SRC) $(MODELS_DIR) $(BUILD)/bin/tmrun $(MODELS_DIR)/compare.json \
 		$(OWW_MODELS:%=%.float)
+
+CHECK_TARGETS += models-check
