@@ -42,7 +42,7 @@ static int mem_write(void *ctx, uint64_t addr, const void *buf, size_t len)
 	return 0;
 }
 
-static const struct tmsim_bus test_bus = { NULL, mem_read, mem_write };
+static const struct tmsim_bus test_bus __attribute__((unused)) = { NULL, mem_read, mem_write };
 
 /** struct spec - a compute command in plain fields. */
 struct spec {
