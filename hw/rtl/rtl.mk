@@ -42,3 +42,12 @@ $(eval $(call rtl_unit_tb,tb_dma_rd,tma_dma_rd))
 
 rtl-unit: $(RTL_UNIT_BINS)
 	@BUILD=$(VL_DIR) tests/run-tests.sh $(RTL_UNIT_BINS)
+
+# bench-hw: yosys generic synthesis of the blocks (cells, CMOS transistor
+# estimate, flip-flop and SRAM bits) into build/synth/area.txt.
+BENCH_TARGETS += bench-hw
+.PHONY: bench-hw rtl-area
+bench-hw: rtl-area
+rtl-area:
+	@mkdir -p build/synth
+	hw/synth/synth.sh build/synth | grep -v '^Warning' | tee build/synth/area.txt

@@ -16,9 +16,7 @@
 // Pipeline: products are summed per lane into psum (stage 1), then added to
 // the accumulator (stage 2). last_o marks the cycle in which acc_o holds a
 // finished dot product; the consumer must take it then.
-module tma_mac_array
-  import tma_pkg::*;
-#(
+module tma_mac_array #(
   parameter int unsigned Rows = 8,
   parameter int unsigned Cols = 8
 ) (
@@ -28,7 +26,7 @@ module tma_mac_array
   input  logic                      valid_i,
   input  logic                      first_i,   // start a new accumulation
   input  logic                      last_i,    // last chunk of this accumulation
-  input  wmode_e                    mode_i,
+  input  tma_pkg::wmode_e           mode_i,
   input  logic signed [7:0]         act_zp_i,
   input  logic [4*Rows*8-1:0]       act_i,
   input  logic [Cols*Rows*8-1:0]    wgt_i,
@@ -49,58 +47,54 @@ module tma_mac_array
     end
   end
 
-  // One lane: pick the activation and the (signed) weight operand of each
-  // partial product for the mode, then sum. Returns a sign-extended 32-bit sum.
-  function automatic logic signed [31:0] lane_sum(
-      input wmode_e mode, input logic [Rows*8-1:0] w, input logic [Rows*8-1:0] ix,
-      input logic signed [8:0] a [NumA]);
-    logic signed [31:0] sum, prod;
-    logic signed [8:0]  av;
-    logic signed [7:0]  wv;
-    logic [1:0]         pos;
-    int unsigned        e;
-    sum = '0;
-    for (int unsigned p = 0; p < NumP; p++) begin
-      av = '0;
-      wv = '0;
-      e  = p / 2;  // the int8 element this partial product belongs to
-      pos = ix[8*(p/2) + 2*(p%2) +: 2];
-      unique case (mode)
-        WMODE_DENSE8: begin
-          // int8 weight e split in two nibble products: lo unsigned, hi signed.
-          av = a[e];
-          wv = (p % 2 == 0) ? $signed({4'b0, w[8*e +: 4]}) :
-                              $signed(8'($signed(w[8*e+4 +: 4])) <<< 4);
-        end
-        WMODE_DENSE4: begin
-          av = a[p];
-          wv = 8'($signed(w[4*p +: 4]));
-        end
-        WMODE_SPARSE8: begin
-          // value e sits in group e/2; its position comes from its own index.
-          pos = ix[8*(e/2) + 2*(e%2) +: 2];
-          av = a[4*(e/2) + 32'(pos)];
-          wv = (p % 2 == 0) ? $signed({4'b0, w[8*e +: 4]}) :
-                              $signed(8'($signed(w[8*e+4 +: 4])) <<< 4);
-        end
-        WMODE_SPARSE4: begin
-          av = a[4*(p/2) + 32'(pos)];
-          wv = 8'($signed(w[4*p +: 4]));
-        end
-        default: ;
-      endcase
-      prod = 32'(av) * 32'(wv);
-      sum = sum + prod;
-    end
-    return sum;
-  endfunction
+  // One partial product per (lane, slot): pick the activation and the signed
+  // weight operand for the mode. An int8 weight e = lo + 16*hi is split over
+  // slots 2e (unsigned low nibble) and 2e+1 (signed high nibble, times 16).
+  logic [Cols*NumP*17-1:0] prod_c;
 
-  logic [Cols-1:0][31:0] psum_d, psum_q, acc_q;
+  for (genvar c = 0; c < Cols; c++) begin : g_lane
+    for (genvar p = 0; p < NumP; p++) begin : g_slot
+      localparam int unsigned E = p / 2;   // int8 element of this slot
+      logic [1:0]        pos4, pos8;       // 2:4 position, int4 / int8 value
+      logic signed [7:0] w8_part, w4;
+      logic signed [8:0] av;
+      logic signed [7:0] wv;
+
+      assign pos4 = idx_i[c*Rows*8 + 8*(p/2) + 2*(p%2) +: 2];
+      assign pos8 = idx_i[c*Rows*8 + 8*(E/2) + 2*(E%2) +: 2];
+      assign w4   = 8'($signed(wgt_i[c*Rows*8 + 4*p +: 4]));
+      if (p % 2 == 0) begin : g_lo
+        assign w8_part = $signed({4'b0, wgt_i[c*Rows*8 + 8*E +: 4]});
+      end else begin : g_hi
+        assign w8_part = $signed(8'($signed(wgt_i[c*Rows*8 + 8*E + 4 +: 4])) <<< 4);
+      end
+
+      always_comb begin
+        av = '0;
+        wv = '0;
+        unique case (mode_i)
+          tma_pkg::WMODE_DENSE8:  begin av = act_c[E];                     wv = w8_part; end
+          tma_pkg::WMODE_DENSE4:  begin av = act_c[p];                     wv = w4;      end
+          tma_pkg::WMODE_SPARSE8: begin av = act_c[4*(E/2) + 32'(pos8)];   wv = w8_part; end
+          tma_pkg::WMODE_SPARSE4: begin av = act_c[4*(p/2) + 32'(pos4)];   wv = w4;      end
+          default: ;
+        endcase
+      end
+      assign prod_c[(c*NumP+p)*17 +: 17] = 17'(av) * 17'(wv);
+    end
+  end
+
+  logic [31:0] psum_d [Cols];
+  logic [31:0] psum_q [Cols];
+  logic [31:0] acc_q [Cols];
   logic                  valid_q, first_q, last_q, last_q2;
 
   always_comb begin
     for (int unsigned c = 0; c < Cols; c++) begin
-      psum_d[c] = lane_sum(mode_i, wgt_i[c*Rows*8 +: Rows*8], idx_i[c*Rows*8 +: Rows*8], act_c);
+      psum_d[c] = '0;
+      for (int unsigned p = 0; p < NumP; p++) begin
+        psum_d[c] = psum_d[c] + 32'($signed(prod_c[(c*NumP+p)*17 +: 17]));
+      end
     end
   end
 
@@ -110,15 +104,19 @@ module tma_mac_array
       first_q <= 1'b0;
       last_q  <= 1'b0;
       last_q2 <= 1'b0;
-      psum_q  <= '0;
-      acc_q   <= '0;
+      for (int unsigned c = 0; c < Cols; c++) begin
+        psum_q[c] <= '0;
+        acc_q[c]  <= '0;
+      end
     end else begin
       valid_q <= valid_i;
       first_q <= first_i;
       last_q  <= valid_i & last_i;
       last_q2 <= valid_q & last_q;
       if (valid_i) begin
-        psum_q <= psum_d;
+        for (int unsigned c = 0; c < Cols; c++) begin
+          psum_q[c] <= psum_d[c];
+        end
       end
       if (valid_q) begin
         for (int unsigned c = 0; c < Cols; c++) begin
@@ -129,6 +127,8 @@ module tma_mac_array
   end
 
   assign last_o = last_q2;
-  assign acc_o  = acc_q;
+  for (genvar c = 0; c < Cols; c++) begin : g_out
+    assign acc_o[32*c +: 32] = acc_q[c];
+  end
 
 endmodule

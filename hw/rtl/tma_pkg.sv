@@ -12,15 +12,4 @@ package tma_pkg;
     WMODE_SPARSE4 = 2'd3   // 2:4 and int4: 2*Rows int4 values
   } wmode_e;
 
-  // Reduction elements (k) covered by one array cycle, in units of Rows.
-  function automatic int unsigned kspan_mult(wmode_e m);
-    unique case (m)
-      WMODE_DENSE8:  return 1;
-      WMODE_DENSE4:  return 2;
-      WMODE_SPARSE8: return 2;
-      WMODE_SPARSE4: return 4;
-      default:       return 1;
-    endcase
-  endfunction
-
 endpackage
