@@ -9,6 +9,46 @@
 
 static struct hand_model h;
 
+/*
+ * Count heap allocations (plain build only: the sanitizers own malloc there).
+ * glibc's __libc_* entry points let the test wrap malloc for libtm.a too.
+ */
+#if defined(__SANITIZE_ADDRESS__)
+#define COUNT_ALLOCS 0
+static unsigned long n_allocs;
+#else
+#define COUNT_ALLOCS 1
+static unsigned long n_allocs;
+void *__libc_malloc(size_t n);
+void *__libc_calloc(size_t n, size_t size);
+void *__libc_realloc(void *p, size_t n);
+void *__libc_memalign(size_t align, size_t n);
+
+void *malloc(size_t n)
+{
+	n_allocs++;
+	return __libc_malloc(n);
+}
+
+void *calloc(size_t n, size_t size)
+{
+	n_allocs++;
+	return __libc_calloc(n, size);
+}
+
+void *realloc(void *p, size_t n)
+{
+	n_allocs++;
+	return __libc_realloc(p, n);
+}
+
+void *aligned_alloc(size_t align, size_t n)
+{
+	n_allocs++;
+	return __libc_memalign(align, n);
+}
+#endif
+
 /* An opcode without a CPU implementation (past the table if all have one). */
 static unsigned opcode_without_impl(void)
 {
@@ -194,12 +234,16 @@ static void test_runtime_fc_chain(void)
 	float *in = tm_runtime_input(rt, 0, &bytes);
 	CHECK_EQ(bytes, 16);
 	memcpy(in, x_in, sizeof(x_in));
+	unsigned long allocs = n_allocs;
 	for (int run = 0; run < 2; run++) { /* inputs survive an invoke */
 		CHECK_EQ(tm_runtime_invoke(rt), 0);
 		const float *out = tm_runtime_output(rt, 0, &bytes);
 		CHECK_EQ(bytes, 16);
 		CHECK(!memcmp(out, want, sizeof(want)));
 	}
+	CHECK_EQ(n_allocs, allocs); /* nothing allocated per inference */
+	if (COUNT_ALLOCS)
+		CHECK(allocs > 0); /* the counter works: tm_runtime_new allocated */
 	for (unsigned i = 0; i < 3; i++) {
 		CHECK_EQ(tm_runtime_profile(rt, i, &p), 0);
 		CHECK_EQ(p.op, i);

@@ -214,6 +214,7 @@ static const char *op_dtype(const struct tm_model *m, const struct tm_op_info *o
 static void text_profile(FILE *f, const struct tmrun_result *r)
 {
 	unsigned n = tm_model_num_ops(r->model);
+	uint64_t total_ns = 0, total_macs = 0;
 
 	fprintf(f, "\n%4s  %-18s %-24s %-14s %-8s %-6s %-24s %10s %12s\n", "#", "op", "inputs",
 		"outputs", "dtype", "place", "reason", "time(us)", "MACs");
@@ -229,7 +230,11 @@ static void text_profile(FILE *f, const struct tmrun_result *r)
 		fprintf(f, "%4u  %-18s %-24s %-14s %-8s %-6s %-24s %10.2f %12llu\n", i,
 			tm_opcode_name(oi.opcode), ins, outs, op_dtype(r->model, &oi), p.placement,
 			p.reason, (double)p.ns / 1e3, (unsigned long long)p.macs);
+		total_ns += p.ns;
+		total_macs += p.macs;
 	}
+	fprintf(f, "%4s  %-18s %-24s %-14s %-8s %-6s %-24s %10.2f %12llu\n", "", "total", "", "", "",
+		"", "", (double)total_ns / 1e3, (unsigned long long)total_macs);
 }
 
 static const char *plural(unsigned n)
