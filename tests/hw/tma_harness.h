@@ -24,7 +24,7 @@
 
 static uint8_t mem[MEM_SIZE];
 
-static int mem_read(void *ctx, uint64_t addr, void *buf, size_t len)
+static inline int mem_read(void *ctx, uint64_t addr, void *buf, size_t len)
 {
 	(void)ctx;
 	if (addr < MEM_BASE || addr - MEM_BASE > MEM_SIZE || len > MEM_SIZE - (addr - MEM_BASE))
@@ -33,7 +33,7 @@ static int mem_read(void *ctx, uint64_t addr, void *buf, size_t len)
 	return 0;
 }
 
-static int mem_write(void *ctx, uint64_t addr, const void *buf, size_t len)
+static inline int mem_write(void *ctx, uint64_t addr, const void *buf, size_t len)
 {
 	(void)ctx;
 	if (addr < MEM_BASE || addr - MEM_BASE > MEM_SIZE || len > MEM_SIZE - (addr - MEM_BASE))
@@ -54,19 +54,19 @@ struct spec {
 	uint32_t in_pix, in_row, out_pix, out_row;
 };
 
-static uint32_t b4(uint32_t a, uint32_t b, uint32_t c, uint32_t d)
+static inline uint32_t b4(uint32_t a, uint32_t b, uint32_t c, uint32_t d)
 {
 	return (a & 0xff) << TMA_CMD_B0_SHIFT | (b & 0xff) << TMA_CMD_B1_SHIFT |
 	       (c & 0xff) << TMA_CMD_B2_SHIFT | (d & 0xff) << TMA_CMD_B3_SHIFT;
 }
 
-static uint32_t h2(uint32_t lo, uint32_t hi)
+static inline uint32_t h2(uint32_t lo, uint32_t hi)
 {
 	return (lo & 0xffff) << TMA_CMD_LO16_SHIFT | (hi & 0xffff) << TMA_CMD_HI16_SHIFT;
 }
 
 /* Encode @s as command number @index of the stream at OFF_CMD. */
-static void put_cmd(unsigned index, const struct spec *s)
+static inline void put_cmd(unsigned index, const struct spec *s)
 {
 	struct tma_cmd c = {
 		.op = s->op << TMA_CMD_OP_OPCODE_SHIFT | s->flags << TMA_CMD_OP_FLAGS_SHIFT,
@@ -89,7 +89,7 @@ static void put_cmd(unsigned index, const struct spec *s)
 	memcpy(mem + OFF_CMD + index * TMA_CMD_SIZE, &c, sizeof(c));
 }
 
-static void put_op(unsigned index, uint32_t opcode, uint32_t flags)
+static inline void put_op(unsigned index, uint32_t opcode, uint32_t flags)
 {
 	struct spec s = { .op = opcode, .flags = flags };
 
@@ -97,7 +97,7 @@ static void put_op(unsigned index, uint32_t opcode, uint32_t flags)
 }
 
 /* A dense NHWC conv spec with operands at the standard offsets of region 0. */
-static struct spec conv_spec(uint32_t in_h, uint32_t in_w, uint32_t in_c, uint32_t out_c,
+static inline struct spec conv_spec(uint32_t in_h, uint32_t in_w, uint32_t in_c, uint32_t out_c,
 			     uint32_t k, uint32_t stride, uint32_t pad)
 {
 	struct spec s = {
@@ -117,7 +117,7 @@ static struct spec conv_spec(uint32_t in_h, uint32_t in_w, uint32_t in_c, uint32
 	return s;
 }
 
-static struct spec fc_spec(uint32_t m, uint32_t k, uint32_t n)
+static inline struct spec fc_spec(uint32_t m, uint32_t k, uint32_t n)
 {
 	struct spec s = {
 		.op = TMA_OP_FC, .off = { OFF_IN, OFF_WGT, OFF_CHAN, OFF_OUT },
@@ -127,7 +127,7 @@ static struct spec fc_spec(uint32_t m, uint32_t k, uint32_t n)
 	return s;
 }
 
-static void put_chan(uint32_t oc, int32_t bias, int32_t mult, int32_t shift)
+static inline void put_chan(uint32_t oc, int32_t bias, int32_t mult, int32_t shift)
 {
 	struct tma_chan_param p = { (uint32_t)bias, (uint32_t)mult, (uint32_t)shift, 0 };
 
@@ -135,7 +135,7 @@ static void put_chan(uint32_t oc, int32_t bias, int32_t mult, int32_t shift)
 }
 
 /* A descriptor with region 0 = all of mem, stream of @n_cmds at OFF_CMD. */
-static void make_desc(struct tma_job_desc *d, uint32_t seqno, uint32_t n_cmds)
+static inline void make_desc(struct tma_job_desc *d, uint32_t seqno, uint32_t n_cmds)
 {
 	memset(d, 0, sizeof(*d));
 	d->seqno = seqno;
@@ -147,7 +147,7 @@ static void make_desc(struct tma_job_desc *d, uint32_t seqno, uint32_t n_cmds)
 	d->regions[0].size = MEM_SIZE;
 }
 
-static struct tma_done read_done(void)
+static inline struct tma_done read_done(void)
 {
 	struct tma_done r;
 
