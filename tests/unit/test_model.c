@@ -280,6 +280,8 @@ static const struct ccase cases[] = {
 	{ "opt_reduce_axes", OPT(FX_OP_MEAN, tm_reduce_options, axes_mask), 4, .expect = "op 8: axes_mask 0x4 names axes past the input's rank 2" },
 	{ "opt_reduce_keep", OPT(FX_OP_MEAN, tm_reduce_options, keep_dims), 3, .expect = "op 8: keep_dims is 3" },
 	{ "opt_reduce_no_input", OPND(FX_OP_MEAN, 0), TM_FMT_NONE, .expect = "op 8: reduction without input 0" },
+	{ "opt_transpose_no_input", OPND(FX_OP_TRANSPOSE, 0), TM_FMT_NONE, .expect = "op 6: transpose without input 0" },
+	{ "opt_pad_no_input", OPND(FX_OP_PAD, 0), TM_FMT_NONE, .expect = "op 7: pad without input 0" },
 	{ "opt_transpose_dup", OPT(FX_OP_TRANSPOSE, tm_transpose_options, perm[1]), 1, .expect = "op 6: perm is not a permutation of 0..1 (perm[1] = 1)" },
 	{ "opt_transpose_range", OPT(FX_OP_TRANSPOSE, tm_transpose_options, perm[0]), 2, .expect = "perm[0] = 2" },
 	{ "opt_transpose_past", OPT(FX_OP_TRANSPOSE, tm_transpose_options, perm[4]), 1, .expect = "op 6: perm[4] is 1 past rank 2" },
