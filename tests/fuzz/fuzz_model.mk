@@ -9,6 +9,10 @@ FUZZ_MODEL_SRCS := userspace/libtm/format.c userspace/libtm/model.c \
 FUZZ_CFLAGS  := -g -O1 -std=c11 -D_GNU_SOURCE -DTM_BUILDING_LIB $(WARN) \
 		-Iuapi -Iuserspace/include -Iuserspace -Iuserspace/libtm -Itests/unit
 
+# Debian 12's clang is clang-14; libFuzzer's runtime is in libclang-rt-14-dev,
+# which --no-install-recommends would leave out.
+DEPS_APT += clang libclang-rt-14-dev
+
 ifneq ($(shell command -v $(FUZZ_CC) 2>/dev/null),)
 CHECK_TARGETS += fuzz-model
 endif
