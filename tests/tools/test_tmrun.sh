@@ -175,6 +175,21 @@ y = np.load(d + "/y.npy")
 assert y.dtype == np.int8 and np.array_equal(y, ref), (ref, y)
 ' "$T/fc_int8.bin" -i "$T/q8.npy" -o "$T/y.npy"
 
+# Float data for the int8 input is quantized (scale 0.05, zero point -3): the
+# floats chosen here land on the int8 values of q8.npy, so the output must
+# equal the int8 run's.
+cp "$T/y.npy" "$T/y_q8.npy"
+"$PY" - "$T" <<'EOF'
+import sys, numpy as np
+d = sys.argv[1]
+q = np.load(d + '/q8.npy').astype(np.float64)
+np.save(d + '/f8.npy', ((q + 3) * 0.05).astype('<f4'))
+EOF
+check run_fc_int8_float_input '
+assert "quantizing float32 data to int8" in err, err
+assert np.array_equal(np.load(d + "/y.npy"), np.load(d + "/y_q8.npy"))
+' "$T/fc_int8.bin" -i "$T/f8.npy" -o "$T/y.npy"
+
 check run_synthetic_deterministic '
 assert "synthetic" in err, err
 assert np.load(d + "/y.npy").shape == (1, 8)

@@ -261,6 +261,50 @@ static void test_runtime_fc_chain(void)
 	CHECK_STR_CONTAINS(err, "op 2 (FULLY_CONNECTED 'fc3'): ");
 }
 
+/* Test ops for the CPU backend's job loop: one succeeds, one fails. */
+static int eval_ok(struct tm_op_ctx *ctx)
+{
+	(void)ctx;
+	return 0;
+}
+
+static int eval_fail(struct tm_op_ctx *ctx)
+{
+	(void)ctx;
+	return -ERANGE;
+}
+
+/* A failing op ends the job: later ops do not run, the status names the op. */
+static void test_runtime_backend_cpu_job_failure(void)
+{
+	static const struct tm_op_impl ok_impl = { NULL, eval_ok }, bad_impl = { NULL, eval_fail };
+	const struct tm_op_impl *impl[3] = { &ok_impl, &bad_impl, &ok_impl };
+	struct tm_op_ctx ctx[3] = { { 0 } };
+	uint64_t ns[3] = { 0, 0, 12345 };
+	struct tm_job job = { .first_op = 7, .n_ops = 3, .ctx = ctx, .impl = impl, .op_ns = ns };
+	struct tm_job_status st;
+	struct tm_backend *be = NULL;
+	uint64_t fence = 0;
+	char err[TM_ERRLEN] = "";
+
+	CHECK_EQ(tm_backend_open("cpu", &be, err, sizeof(err)), 0);
+	if (!be)
+		return;
+	CHECK_EQ(be->ops->submit(be, &job, &fence), 0);
+	CHECK_EQ(be->ops->wait(be, fence, 0, &st), 0);
+	CHECK_EQ(st.error, -ERANGE);
+	CHECK_EQ(st.failed_op, 8);
+	CHECK_STR_CONTAINS(st.msg, "eval failed");
+	CHECK_EQ(ns[2], 12345); /* op 9 never ran */
+	/* the next job starts clean */
+	job.n_ops = 1;
+	CHECK_EQ(be->ops->submit(be, &job, &fence), 0);
+	CHECK_EQ(be->ops->wait(be, fence, 0, &st), 0);
+	CHECK_EQ(st.error, 0);
+	CHECK_EQ(be->ops->wait(be, fence - 1, 0, &st), -EINVAL); /* stale fence */
+	tm_backend_close(be);
+}
+
 static void test_runtime_backend_cpu(void)
 {
 	struct tm_backend *be = NULL;
@@ -304,5 +348,6 @@ int main(void)
 	TM_RUN(test_runtime_passthrough);
 	TM_RUN(test_runtime_fc_chain);
 	TM_RUN(test_runtime_backend_cpu);
+	TM_RUN(test_runtime_backend_cpu_job_failure);
 	TM_TEST_EXIT();
 }

@@ -6,6 +6,7 @@
  */
 #include <errno.h>
 #include <getopt.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -32,7 +33,8 @@ static void usage(FILE *f)
 		"             [--device auto|drm|sim|cpu] [--repeat N] [--profile] [--json]\n"
 		"\n"
 		"  -i FILE        graph input k from the k-th -i (.npy: <f4, |i1, |u1, <i4, C order,\n"
-		"                 shape and dtype exactly the model's); without -i, deterministic\n"
+		"                 shape and dtype exactly the model's; <f4 data for a quantized\n"
+		"                 int8/uint8 input is quantized); without -i, deterministic\n"
 		"                 synthetic inputs are used (said on stderr)\n"
 		"  -o FILE        write graph output k to the k-th -o as .npy\n"
 		"  --device DEV   auto (default: the best device present), drm, sim or cpu\n"
@@ -133,7 +135,34 @@ static void format_shape(char *buf, size_t len, const uint64_t *s64, const int32
 		snprintf(buf + n, len - n, ")");
 }
 
-/* Input @k from a .npy file: dtype and shape must be exactly the model's. */
+/* Float data for a per-tensor quantized int8/uint8 input is quantized here. */
+static int quantizable(const struct npy_array *a, const struct tm_tensor_info *ti)
+{
+	return a->dtype == TM_DTYPE_FLOAT32 && ti->qparam_count == 1 &&
+	       (ti->dtype == TM_DTYPE_INT8 || ti->dtype == TM_DTYPE_UINT8);
+}
+
+/* q = round(x / scale) + zero_point, half away from zero, saturated (TFLite QUANTIZE). */
+static void quantize_input(uint8_t *dst, const struct npy_array *a, const struct tm_tensor_info *ti)
+{
+	int lo = ti->dtype == TM_DTYPE_INT8 ? -128 : 0, hi = ti->dtype == TM_DTYPE_INT8 ? 127 : 255;
+	size_t n = a->bytes / 4;
+
+	for (size_t i = 0; i < n; i++) {
+		float x;
+		double q;
+
+		memcpy(&x, (const uint8_t *)a->data + 4 * i, 4);
+		q = round((double)x / ti->scale) + ti->zero_point;
+		q = isnan(q) ? ti->zero_point : q < lo ? lo : q > hi ? hi : q;
+		dst[i] = (uint8_t)((int)q & 0xff); /* int8 as its two's-complement byte */
+	}
+}
+
+/*
+ * Input @k from a .npy file: the shape must be exactly the model's, the dtype
+ * too, except that float32 data for a quantized input is quantized.
+ */
 static int load_input(struct tm_runtime *rt, const struct tm_model *m, unsigned k,
 		      const char *path)
 {
@@ -142,7 +171,7 @@ static int load_input(struct tm_runtime *rt, const struct tm_model *m, unsigned 
 	char err[TM_ERRLEN], want[128], got[128];
 	void *storage = NULL, *dst;
 	size_t bytes = 0;
-	int ret = -EINVAL;
+	int ret = -EINVAL, quantize;
 
 	tm_model_tensor_info(m, (unsigned)tm_model_input(m, k), &ti);
 	if (npy_load(path, &a, &storage, err, sizeof(err))) {
@@ -151,7 +180,8 @@ static int load_input(struct tm_runtime *rt, const struct tm_model *m, unsigned 
 	}
 	format_shape(want, sizeof(want), NULL, ti.shape, ti.rank);
 	format_shape(got, sizeof(got), a.shape, NULL, a.rank);
-	if (a.dtype != ti.dtype) {
+	quantize = quantizable(&a, &ti);
+	if (a.dtype != ti.dtype && !quantize) {
 		fprintf(stderr, "tmrun: input %u ('%s'): %s holds %s, the model wants %s\n", k,
 			ti.name, path, tm_dtype_name(a.dtype), tm_dtype_name(ti.dtype));
 		goto out;
@@ -162,12 +192,19 @@ static int load_input(struct tm_runtime *rt, const struct tm_model *m, unsigned 
 		goto out;
 	}
 	dst = tm_runtime_input(rt, k, &bytes);
-	if (!dst || bytes != a.bytes) {
+	if (!dst || bytes != (quantize ? a.bytes / 4 : a.bytes)) {
 		fprintf(stderr, "tmrun: input %u ('%s'): %zu bytes, the model wants %zu\n", k,
 			ti.name, a.bytes, bytes);
 		goto out;
 	}
-	memcpy(dst, a.data, bytes);
+	if (quantize) {
+		fprintf(stderr, "tmrun: input %u ('%s'): quantizing float32 data to %s "
+			"(scale %g, zero point %d)\n", k, ti.name, tm_dtype_name(ti.dtype),
+			ti.scale, ti.zero_point);
+		quantize_input(dst, &a, &ti);
+	} else {
+		memcpy(dst, a.data, bytes);
+	}
 	ret = 0;
 out:
 	free(storage);
