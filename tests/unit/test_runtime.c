@@ -254,6 +254,16 @@ static void test_runtime_fc_chain(void)
 	}
 	tm_runtime_del(rt);
 
+	/* one segment either way; the reason says the CPU was asked for */
+	o.device = "cpu";
+	CHECK_EQ(tm_runtime_new(&h.m, &o, &rt, err, sizeof(err)), 0);
+	CHECK_EQ(tm_runtime_profile(rt, 2, &p), 0);
+	CHECK(!strcmp(p.reason, "device cpu requested"));
+	memcpy(tm_runtime_input(rt, 0, NULL), x_in, sizeof(x_in));
+	CHECK_EQ(tm_runtime_invoke(rt), 0);
+	CHECK(!memcmp(tm_runtime_output(rt, 0, NULL), want, sizeof(want)));
+	tm_runtime_del(rt);
+
 	/* prepare refuses: weights [4,4] against a [1,3] output */
 	h.tensors[y].shape[1] = 3;
 	CHECK_EQ(tm_runtime_new(&h.m, NULL, &rt, err, sizeof(err)), -EINVAL);

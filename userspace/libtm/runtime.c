@@ -250,8 +250,10 @@ static int alloc_scratch(struct tm_runtime *rt)
 }
 
 /*
- * Decide where each op runs and cut the ops into segments. Every op has a CPU
- * implementation at this point; a device backend would be asked first. The
+ * Decide where each op runs and cut the ops into segments: maximal runs of
+ * consecutive ops on the same backend, one job each. Every op has a CPU
+ * implementation by now, and no device backend takes ops yet (the partitioner
+ * and lowering come with the sim backend), so all ops run on the CPU; the
  * reason is what tmrun --profile shows.
  */
 static int place_ops(struct tm_runtime *rt, int device_named)
@@ -262,20 +264,14 @@ static int place_ops(struct tm_runtime *rt, int device_named)
 	if (!rt->segs)
 		return -ENOMEM;
 	for (unsigned i = 0; i < rt->n_ops; i++) {
-		struct tm_layer_profile *p = &rt->prof[i];
-		struct rt_segment *s = rt->n_segs ? &rt->segs[rt->n_segs - 1] : NULL;
+		struct tm_backend *be = rt->cpu;
 
-		p->op = i;
-		p->placement = "cpu";
-		p->reason = reason;
-		p->macs = rt->ctx[i].macs;
-		if (!s || s->be != rt->cpu)
-			s = &rt->segs[rt->n_segs++];
-		if (!s->n) {
-			s->be = rt->cpu;
-			s->first = i;
-		}
-		s->n++;
+		rt->prof[i] = (struct tm_layer_profile){
+			.op = i, .placement = "cpu", .reason = reason, .macs = rt->ctx[i].macs,
+		};
+		if (!rt->n_segs || rt->segs[rt->n_segs - 1].be != be)
+			rt->segs[rt->n_segs++] = (struct rt_segment){ .be = be, .first = i };
+		rt->segs[rt->n_segs - 1].n++;
 	}
 	return 0;
 }
