@@ -68,11 +68,14 @@ static int add_tensor(struct ir_graph *g, struct tm_builder *b, int t, int *map)
 int tmc_emit(struct ir_graph *g, struct tm_builder *b)
 {
 	int *map = malloc(sizeof(int) * (size_t)(g->n_t + 1));
-	uint32_t io_in[IR_MAX_IO * 4], io_out[IR_MAX_IO * 4];
+	uint32_t io_in[IR_MAX_IO * 4], *io_out = malloc(sizeof(uint32_t) * 4096);
 	int ret = -1;
 
-	if (!map)
+	if (!map || !io_out) {
+		free(map);
+		free(io_out);
 		return ir_fail(g, "out of memory");
+	}
 	for (int i = 0; i < g->n_t; i++)
 		map[i] = -1;
 	for (int i = 0; i < g->n_in; i++) {
@@ -127,5 +130,6 @@ int tmc_emit(struct ir_graph *g, struct tm_builder *b)
 	ret = 0;
 out:
 	free(map);
+	free(io_out);
 	return ret;
 }

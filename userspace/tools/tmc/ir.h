@@ -88,7 +88,7 @@ struct ir_graph {
 	struct ir_node *n;
 	int n_n, cap_n;
 	int in[IR_MAX_IO * 4], n_in;
-	int out[IR_MAX_IO * 4], n_out;
+	int out[4096], n_out;     /* calibration makes every activation an output */
 	int opset;               /* default-domain opset of the source model */
 	char err[512];           /* first error */
 };

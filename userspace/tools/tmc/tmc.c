@@ -2,7 +2,8 @@
 /*
  * tmc - the tmaccel model compiler.
  *
- *   tmc compile IN.onnx -o model.bin [--shape NAME=1x16x96 ...] [-v]
+ *   tmc compile IN.onnx -o model.bin [--shape NAME=1x16x96 ...]
+ *       [--weights float|int8] [--calib FILE.npy ...] [--keep-float OP_OR_NODE ...] [-v]
  *   tmc inspect model.bin
  *
  * Exit codes: 0 ok, 1 the model could not be compiled (message names the
@@ -19,7 +20,8 @@ enum { EXIT_COMPILE = 1, EXIT_USAGE = 2, EXIT_IO = 3 };
 static void usage(FILE *f)
 {
 	fprintf(f,
-		"usage: tmc compile IN.onnx -o OUT.bin [--shape NAME=DxDx... ...] [-v]\n"
+		"usage: tmc compile IN.onnx -o OUT.bin [--shape NAME=DxDx... ...]\n"
+		"           [--weights float|int8] [--calib FILE.npy ...] [--keep-float OP_OR_NODE ...] [-v]\n"
 		"       tmc inspect MODEL.bin\n");
 }
 
@@ -53,6 +55,18 @@ static int compile(const char *in, const char *out, const struct tmc_opts *o)
 		goto fail;
 	if (o->verbose)
 		fprintf(stderr, "tmc: optimized to %d ops\n", count_ops(g));
+	if (o->weights == TMC_W_INT8) {
+		struct tmc_calib c;
+		r = tmc_calibrate(g, o, &c);
+		if (!r && c.synthetic)
+			fprintf(stderr, "tmc: warning: no --calib data: activation ranges come from %d "
+				"synthetic normal(0,1) inputs and may not fit real data\n", c.samples);
+		else if (!r && o->verbose)
+			fprintf(stderr, "tmc: calibrated on %d samples\n", c.samples);
+		tmc_calib_free(&c);
+		if (r || tmc_quantize(g, o))
+			goto fail;
+	}
 	b = tm_builder_new();
 	if (!b) {
 		fprintf(stderr, "tmc: out of memory\n");
@@ -92,6 +106,25 @@ static int cmd_compile(int argc, char **argv)
 				return EXIT_USAGE;
 			}
 			o.n_binds++;
+		} else if (!strcmp(a, "--weights") && i + 1 < argc) {
+			const char *w = argv[++i];
+			if (strcmp(w, "float") && strcmp(w, "int8")) {
+				fprintf(stderr, "tmc: --weights %s: want float or int8\n", w);
+				return EXIT_USAGE;
+			}
+			o.weights = !strcmp(w, "int8") ? TMC_W_INT8 : TMC_W_FLOAT;
+		} else if (!strcmp(a, "--calib") && i + 1 < argc) {
+			if (o.n_calib == TMC_MAX_CALIB) {
+				fprintf(stderr, "tmc: too many --calib files\n");
+				return EXIT_USAGE;
+			}
+			o.calib[o.n_calib++] = argv[++i];
+		} else if (!strcmp(a, "--keep-float") && i + 1 < argc) {
+			if (o.n_keep == TMC_MAX_KEEP) {
+				fprintf(stderr, "tmc: too many --keep-float\n");
+				return EXIT_USAGE;
+			}
+			o.keep_float[o.n_keep++] = argv[++i];
 		} else if (!strcmp(a, "-v") || !strcmp(a, "--verbose")) {
 			o.verbose = 1;
 		} else if (a[0] == '-' || in) {

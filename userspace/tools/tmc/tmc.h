@@ -24,10 +24,28 @@ struct tmc_bind {
 	int64_t dims[IR_MAX_RANK];
 };
 
+#define TMC_MAX_CALIB 8
+#define TMC_MAX_KEEP  64
+
+enum tmc_weights { TMC_W_FLOAT, TMC_W_INT8 };
+
 struct tmc_opts {
 	struct tmc_bind binds[TMC_MAX_BINDS];
 	int n_binds;
 	int verbose;
+	int weights;                         /* enum tmc_weights */
+	const char *calib[TMC_MAX_CALIB];    /* one .npy per graph input, in order */
+	int n_calib;
+	const char *keep_float[TMC_MAX_KEEP]; /* op names ("MUL") or node names */
+	int n_keep;
+};
+
+/** struct tmc_calib - what calibration saw, for the report. */
+struct tmc_calib {
+	int samples;
+	int synthetic;                       /* no --calib: seeded normal(0, 1) inputs */
+	float *inputs[TMC_MAX_CALIB];        /* samples x elements of each input */
+	int n_inputs;
 };
 
 /* Parse "NAME=1x16x96" into @b. @return 0 or -1 on a malformed spec. */
@@ -47,6 +65,14 @@ int tmc_lower(struct ir_graph *g);
 int tmc_optimize(struct ir_graph *g);
 /* Write a lowered graph as model.bin. */
 int tmc_emit(struct ir_graph *g, struct tm_builder *b);
+
+/* Record the float range of every activation over the calibration inputs. */
+int tmc_calibrate(struct ir_graph *g, const struct tmc_opts *o, struct tmc_calib *c);
+void tmc_calib_free(struct tmc_calib *c);
+/* Run the graph (as emitted) on calibration sample @s; outputs into @out[k]. */
+int tmc_run_graph(struct ir_graph *g, const struct tmc_calib *c, int s, float **out);
+/* Post-training int8 quantization of a calibrated graph. */
+int tmc_quantize(struct ir_graph *g, const struct tmc_opts *o);
 
 /* Read a whole file; *@buf is malloc'ed. @return 0 or a negative errno. */
 int tmc_read_file(const char *path, void **buf, size_t *size);
