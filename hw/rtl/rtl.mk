@@ -39,6 +39,7 @@ RTL_UNIT_BINS :=
 $(eval $(call rtl_unit_tb,tb_mac_array,tma_mac_array))
 $(eval $(call rtl_unit_tb,tb_requant,tma_requant))
 $(eval $(call rtl_unit_tb,tb_dma_rd,tma_dma_rd))
+$(eval $(call rtl_unit_tb,tb_bytebuf,tma_bytebuf))
 
 rtl-unit: $(RTL_UNIT_BINS)
 	@BUILD=$(VL_DIR) tests/run-tests.sh $(RTL_UNIT_BINS)
@@ -51,3 +52,25 @@ bench-hw: rtl-area
 rtl-area:
 	@mkdir -p build/synth
 	hw/synth/synth.sh build/synth | grep -v '^Warning' | tee build/synth/area.txt
+
+# rtl-cov: the block testbenches rebuilt with --coverage-line and
+# --coverage-toggle; verilator_coverage totals per kind over all of them
+# (build/verilated/cov/summary.txt). Part of bench-hw: six extra builds.
+RTL_COV_DIR := $(VL_DIR)/cov
+.PHONY: rtl-cov
+bench-hw: rtl-cov
+rtl-cov:
+	@mkdir -p $(RTL_COV_DIR)
+	@set -e; for kind in line toggle; do \
+		for tb in $(notdir $(RTL_UNIT_BINS)); do \
+			top=$$(sed -n "s/.*rtl_unit_tb,$$tb,\([a-z_]*\)).*/\1/p" hw/rtl/rtl.mk); \
+			$(VERILATOR) --cc --exe --build -j 2 $(VL_FLAGS) --coverage-$$kind \
+				-Mdir $(RTL_COV_DIR)/$$tb-$$kind --top-module $$top \
+				-CFLAGS "$(RTL_TB_CFLAGS)" $(RTL_SRCS) \
+				$(CURDIR)/hw/tests/rtl/$$tb.cpp -o $$tb >$(RTL_COV_DIR)/$$tb-$$kind.log; \
+			TB_COV=$(RTL_COV_DIR)/$$tb-$$kind.dat $(RTL_COV_DIR)/$$tb-$$kind/$$tb >/dev/null; \
+		done; \
+		rm -rf $(RTL_COV_DIR)/annotate-$$kind; \
+		printf '%-7s ' $$kind; verilator_coverage --annotate $(RTL_COV_DIR)/annotate-$$kind \
+			$(RTL_COV_DIR)/*-$$kind.dat | sed -n 's/^Total coverage/coverage/p'; \
+	done | tee $(RTL_COV_DIR)/summary.txt

@@ -154,6 +154,7 @@ int main(int argc, char **argv)
 		}
 	}
 	delete t;
+	tb_cov_write();
 	int fail = 0;
 	fail |= tb_report("test_rtl_dma_rd_copy", bad_data == 0 && transfers == 3000);
 	fail |= tb_report("test_rtl_dma_rd_in_region", bad_bounds == 0);

@@ -147,5 +147,6 @@ int main(int argc, char **argv)
 	fail |= tb_report("test_rtl_mac_dense4", run_mode(DENSE4, seed + 1));
 	fail |= tb_report("test_rtl_mac_sparse8", run_mode(SPARSE8, seed + 2));
 	fail |= tb_report("test_rtl_mac_sparse4", run_mode(SPARSE4, seed + 3));
+	tb_cov_write();
 	return fail;
 }

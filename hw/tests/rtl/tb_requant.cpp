@@ -108,5 +108,6 @@ int main(int argc, char **argv)
 		}
 	}
 	delete t;
+	tb_cov_write();
 	return tb_report("test_rtl_requant_random", bad == 0 && checked == 100000 && want.empty());
 }

@@ -7,6 +7,12 @@
 
 #include <cstdint>
 #include <cstdio>
+#include <cstdlib>
+
+#include "verilated.h"
+#if VM_COVERAGE
+#include "verilated_cov.h"
+#endif
 
 template <typename W>
 static inline void tb_set_byte(W &w, unsigned i, uint8_t v)
@@ -51,6 +57,15 @@ static inline int tb_report(const char *name, bool ok)
 	printf("%s - %s\n", ok ? "ok" : "not ok", name);
 	fflush(stdout);
 	return ok ? 0 : 1;
+}
+
+/* In a --coverage build, write the counts to $TB_COV (rtl-cov merges them). */
+static inline void tb_cov_write(void)
+{
+#if VM_COVERAGE
+	const char *f = getenv("TB_COV");
+	Verilated::threadContextp()->coveragep()->write(f ? f : "coverage.dat");
+#endif
 }
 
 #endif
