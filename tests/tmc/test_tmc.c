@@ -29,7 +29,20 @@ static int compile(const uint8_t *buf, size_t size, const struct tmc_opts *o, vo
 		return ret;
 	struct tm_builder *b = tm_builder_new();
 	ret = -EINVAL;
-	if (tmc_infer(g) || tmc_lower(g) || tmc_optimize(g) || tmc_emit(g, b)) {
+	if (tmc_infer(g) || tmc_lower(g) || tmc_optimize(g)) {
+		snprintf(err, errlen, "%s", g->err);
+		goto out;
+	}
+	if (o && o->weights == TMC_W_INT8) {
+		struct tmc_calib c;
+		int r = tmc_calibrate(g, o, &c);
+		tmc_calib_free(&c);
+		if (r || tmc_quantize(g, o)) {
+			snprintf(err, errlen, "%s", g->err);
+			goto out;
+		}
+	}
+	if (tmc_emit(g, b)) {
 		snprintf(err, errlen, "%s", g->err);
 		goto out;
 	}
@@ -536,6 +549,139 @@ static void test_tmc_dynamic_dims(void)
 	done(&c);
 }
 
+/* ---- int8 ------------------------------------------------------------------ */
+
+/* Run a model on one float input; output copied to @out (n floats). */
+static int run(const struct tm_model *m, const float *in, size_t n_in, float *out, size_t n_out)
+{
+	struct tm_runtime *rt;
+	struct tm_runtime_options ro = { .device = "cpu" };
+	char err[TM_ERRLEN];
+	size_t bytes;
+
+	if (tm_runtime_new(m, &ro, &rt, err, sizeof(err))) {
+		fprintf(stderr, "runtime: %s\n", err);
+		return -1;
+	}
+	void *dst = tm_runtime_input(rt, 0, &bytes);
+	int ret = -1;
+	if (dst && bytes == n_in * 4) {
+		memcpy(dst, in, bytes);
+		if (!tm_runtime_invoke(rt)) {
+			const void *src = tm_runtime_output(rt, 0, &bytes);
+			if (src && bytes == n_out * 4) {
+				memcpy(out, src, bytes);
+				ret = 0;
+			}
+		}
+	}
+	tm_runtime_del(rt);
+	return ret;
+}
+
+/* x[1,16] -> Gemm(24) -> Relu -> Gemm(8) -> Sigmoid. */
+static void mlp_graph(struct ob_graph *g, const float *w1, const float *w2)
+{
+	static const int64_t xs[] = { 1, 16 }, ys[] = { 1, 8 }, w1s[] = { 24, 16 }, w2s[] = { 8, 24 };
+	static const int64_t b1s[] = { 24 }, b2s[] = { 8 };
+
+	memset(g, 0, sizeof(*g));
+	g->in[g->n_in++] = ob_value("x", xs, 2);
+	g->out[g->n_out++] = ob_value("y", ys, 2);
+	g->init[g->n_init++] = ob_tensor_f("w1", w1s, 2, w1);
+	g->init[g->n_init++] = ob_tensor_f("b1", b1s, 1, filled(24, 11));
+	g->init[g->n_init++] = ob_tensor_f("w2", w2s, 2, w2);
+	g->init[g->n_init++] = ob_tensor_f("b2", b2s, 1, filled(8, 13));
+	g->node[g->n_node++] = ob_node("Gemm", "fc1", "x", "w1", "b1", E, "h", E,
+				       ob_attr_i("transB", 1), NULL);
+	g->node[g->n_node++] = ob_node("Relu", "relu", "h", E, "r", E, NULL);
+	g->node[g->n_node++] = ob_node("Gemm", "fc2", "r", "w2", "b2", E, "z", E,
+				       ob_attr_i("transB", 1), NULL);
+	g->node[g->n_node++] = ob_node("Sigmoid", "sig", "z", E, "y", E, NULL);
+}
+
+static void test_tmc_int8_weights_and_accuracy(void)
+{
+	struct ob_graph g;
+	struct compiled cf, cq;
+	struct tmc_opts o = { .weights = TMC_W_INT8 };
+	struct tm_op_info op;
+	struct tm_tensor_info wi, bi;
+	float *w1 = filled(24 * 16, 21), *w2 = filled(8 * 24, 22);
+	float x[16], yf[8], yq[8];
+
+	mlp_graph(&g, w1, w2);
+	build(&cf, &g, 13, NULL);
+	mlp_graph(&g, w1, w2);
+	build(&cq, &g, 13, &o);
+	CHECK_EQ(cf.ret, 0);
+	CHECK_EQ(cq.ret, 0);
+	if (cf.ret || cq.ret)
+		goto out;
+	CHECK_EQ(count_op(cq.m, TM_OP_QUANTIZE), 1);
+	CHECK_EQ(count_op(cq.m, TM_OP_DEQUANTIZE), 1);
+	CHECK_EQ(count_op(cq.m, TM_OP_FULLY_CONNECTED), 2);
+	CHECK_EQ(count_op(cq.m, TM_OP_RELU), 0); /* fused */
+	CHECK(find_op(cq.m, TM_OP_FULLY_CONNECTED, &op) >= 0);
+	const int8_t *wq = (const void *)const_input(cq.m, &op, 1, &wi);
+	CHECK(const_input(cq.m, &op, 2, &bi) != NULL);
+	CHECK_EQ(wi.dtype, TM_DTYPE_INT8);
+	CHECK_EQ(wi.qparam_count, 24);
+	CHECK_EQ(bi.dtype, TM_DTYPE_INT32);
+	CHECK_EQ(bi.qparam_count, 24);
+	/* Channel 0: scale max|w|/127, codes round(w/scale), zero point 0. */
+	float m0 = 0;
+	for (int i = 0; i < 16; i++)
+		m0 = fmaxf(m0, fabsf(w1[i]));
+	CHECK(fabsf(wi.scale - m0 / 127) <= 1e-7f * m0);
+	CHECK_EQ(wi.zero_point, 0);
+	for (int i = 0; i < 16 && wq; i++)
+		CHECK_EQ(wq[i], (int)lroundf(w1[i] / (m0 / 127)));
+	/* Outputs within a few int8 steps of the float model on an input like the calibration's. */
+	for (int i = 0; i < 16; i++)
+		x[i] = val(i + 40) * 0.8f;
+	CHECK_EQ(run(cf.m, x, 16, yf, 8), 0);
+	CHECK_EQ(run(cq.m, x, 16, yq, 8), 0);
+	for (int i = 0; i < 8; i++)
+		CHECK(fabsf(yf[i] - yq[i]) < 0.03f);
+out:
+	done(&cq);
+	if (!cf.ret) {
+		tm_model_close(cf.m);
+		free(cf.buf);
+	}
+}
+
+/* --keep-float leaves the named op float between DEQUANTIZE and QUANTIZE. */
+static void test_tmc_int8_keep_float(void)
+{
+	struct ob_graph g;
+	struct compiled c;
+	struct tmc_opts o = { .weights = TMC_W_INT8, .keep_float = { "fc2" }, .n_keep = 1 };
+	struct tm_op_info op;
+	struct tm_tensor_info wi;
+
+	mlp_graph(&g, filled(24 * 16, 1), filled(8 * 24, 2));
+	build(&c, &g, 13, &o);
+	CHECK_EQ(c.ret, 0);
+	if (!c.ret) {
+		int n = 0;
+		for (unsigned i = 0; i < tm_model_num_ops(c.m); i++) {
+			if (tm_model_op_info(c.m, i, &op) || op.opcode != TM_OP_FULLY_CONNECTED)
+				continue;
+			const_input(c.m, &op, 1, &wi);
+			CHECK_EQ(wi.dtype, n == 0 ? TM_DTYPE_INT8 : TM_DTYPE_FLOAT32);
+			CHECK_EQ(op.placement, n == 0 ? TM_PLACE_AUTO : TM_PLACE_CPU);
+			n++;
+		}
+		CHECK_EQ(n, 2);
+		/* Q(x) FC1 DQ | FC2 float | Q LOGISTIC DQ(y) */
+		CHECK_EQ(count_op(c.m, TM_OP_DEQUANTIZE), 2);
+		CHECK_EQ(count_op(c.m, TM_OP_QUANTIZE), 2);
+	}
+	done(&c);
+}
+
 int main(void)
 {
 	TM_RUN(test_tmc_parse_bind);
@@ -551,5 +697,7 @@ int main(void)
 	TM_RUN(test_tmc_noops_removed);
 	TM_RUN(test_tmc_unsupported_names_node);
 	TM_RUN(test_tmc_dynamic_dims);
+	TM_RUN(test_tmc_int8_weights_and_accuracy);
+	TM_RUN(test_tmc_int8_keep_float);
 	TM_TEST_EXIT();
 }
