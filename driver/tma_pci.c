@@ -1,0 +1,174 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * tma_pci.c - the PCI front end: a TMA behind QEMU's ivshmem-doorbell, the
+ * co-simulation transport (hw/tmsim is the device on the host side).
+ *
+ * BAR0 holds ivshmem's own registers (IVPosition at 0x08, Doorbell at
+ * 0x0c), BAR2 the shared memory laid out as tma_cosim.h says: a register
+ * image to read, a mailbox for writes. MSI-X vector 0 is the device's
+ * interrupt. ivshmem is a generic device, so probe insists on the
+ * daemon's mailbox magic and on the TMA ID register, and leaves any other
+ * ivshmem device alone.
+ */
+#include <linux/delay.h>
+#include <linux/io.h>
+#include <linux/module.h>
+#include <linux/pci.h>
+#include <drm/drm_drv.h>
+
+#include "tma_cosim.h"
+#include "tma_device.h"
+
+#define IVSHMEM_VENDOR     0x1af4
+#define IVSHMEM_DEVICE     0x1110
+#define IVSHMEM_DOORBELL   0x0c
+
+struct tma_pci {
+	void __iomem *regs;          /* BAR0 */
+	void __iomem *shm;           /* BAR2 */
+	spinlock_t lock;             /* mailbox head */
+	u32 head;
+	u32 peer;
+};
+
+static struct tma_cosim_mbox __iomem *tma_mbox(struct tma_pci *tp)
+{
+	return tp->shm + TMA_COSIM_MBOX;
+}
+
+static u32 tma_pci_read(struct tma_device *tdev, u32 off)
+{
+	struct tma_pci *tp = tdev->bus_priv;
+
+	return readl(tp->shm + TMA_COSIM_CSR + off);
+}
+
+static void tma_pci_write(struct tma_device *tdev, u32 off, u32 val)
+{
+	struct tma_pci *tp = tdev->bus_priv;
+	struct tma_cosim_mbox __iomem *mb = tma_mbox(tp);
+	unsigned long flags;
+	unsigned int spins = 0;
+	u32 i;
+
+	spin_lock_irqsave(&tp->lock, flags);
+	/* Full mailbox: the daemon drains it within one doorbell; bounded wait. */
+	while (tp->head - readl(&mb->tail) >= TMA_COSIM_MBOX_ENTRIES && spins++ < 100000)
+		udelay(10);
+	i = tp->head % TMA_COSIM_MBOX_ENTRIES;
+	writel(off, &mb->ent[i].off);
+	writel(val, &mb->ent[i].val);
+	/* The entry is in memory before the daemon can see the new head. */
+	wmb();
+	writel(++tp->head, &mb->head);
+	writel(tp->peer << 16 | TMA_COSIM_VECTOR, tp->regs + IVSHMEM_DOORBELL);
+	spin_unlock_irqrestore(&tp->lock, flags);
+}
+
+static int tma_pci_sync(struct tma_device *tdev)
+{
+	struct tma_pci *tp = tdev->bus_priv;
+	unsigned int i;
+
+	for (i = 0; i < 20000; i++) {
+		if (readl(&tma_mbox(tp)->tail) == READ_ONCE(tp->head))
+			return 0;
+		usleep_range(50, 100);
+	}
+	return -ETIMEDOUT;
+}
+
+static const struct tma_bus_ops tma_pci_ops = {
+	.read = tma_pci_read,
+	.write = tma_pci_write,
+	.sync = tma_pci_sync,
+};
+
+static int tma_pci_map(struct pci_dev *pdev, struct tma_pci *tp)
+{
+	int ret = pcim_enable_device(pdev);
+
+	if (ret)
+		return ret;
+	if (pci_resource_len(pdev, 2) < TMA_COSIM_SHM_SIZE) {
+		dev_info(&pdev->dev, "ivshmem BAR2 of %llu bytes: not a TMA co-simulation\n",
+			 (u64)pci_resource_len(pdev, 2));
+		return -ENODEV;
+	}
+	ret = pcim_iomap_regions(pdev, BIT(0) | BIT(2), "tmaccel");
+	if (ret)
+		return ret;
+	tp->regs = pcim_iomap_table(pdev)[0];
+	tp->shm = pcim_iomap_table(pdev)[2];
+	if (readl(&tma_mbox(tp)->magic) != TMA_COSIM_MBOX_MAGIC) {
+		dev_info(&pdev->dev, "ivshmem without the tmsim mailbox: not a TMA\n");
+		return -ENODEV;
+	}
+	tp->peer = readl(&tma_mbox(tp)->dev_peer);
+	/* Writes continue where an earlier driver instance stopped. */
+	tp->head = readl(&tma_mbox(tp)->head);
+	spin_lock_init(&tp->lock);
+	pci_set_master(pdev);
+	return 0;
+}
+
+static int tma_pci_probe(struct pci_dev *pdev, const struct pci_device_id *id)
+{
+	struct tma_device *tdev;
+	struct tma_pci *tp;
+	int ret;
+
+	tp = devm_kzalloc(&pdev->dev, sizeof(*tp), GFP_KERNEL);
+	if (!tp)
+		return -ENOMEM;
+	ret = tma_pci_map(pdev, tp);
+	if (ret)
+		return ret;
+	tdev = devm_drm_dev_alloc(&pdev->dev, &tma_drm_driver, struct tma_device, drm);
+	if (IS_ERR(tdev))
+		return PTR_ERR(tdev);
+	tdev->dev = &pdev->dev;
+	tdev->bus = &tma_pci_ops;
+	tdev->bus_priv = tp;
+	ret = pci_alloc_irq_vectors(pdev, 1, 1, PCI_IRQ_MSIX);
+	if (ret < 0)
+		return ret;
+	tdev->irq = pci_irq_vector(pdev, TMA_COSIM_VECTOR);
+	ret = request_threaded_irq(tdev->irq, NULL, tma_device_irq, IRQF_ONESHOT, "tmaccel",
+				   tdev);
+	if (ret)
+		goto err_vectors;
+	ret = tma_probe_common(tdev);
+	if (ret)
+		goto err_irq;
+	pci_set_drvdata(pdev, tdev);
+	return 0;
+
+err_irq:
+	free_irq(tdev->irq, tdev);
+err_vectors:
+	pci_free_irq_vectors(pdev);
+	return ret;
+}
+
+static void tma_pci_remove(struct pci_dev *pdev)
+{
+	struct tma_device *tdev = pci_get_drvdata(pdev);
+
+	tma_remove_common(tdev);
+	free_irq(tdev->irq, tdev);
+	pci_free_irq_vectors(pdev);
+}
+
+static const struct pci_device_id tma_pci_ids[] = {
+	{ PCI_DEVICE(IVSHMEM_VENDOR, IVSHMEM_DEVICE) },
+	{ }
+};
+MODULE_DEVICE_TABLE(pci, tma_pci_ids);
+
+struct pci_driver tma_pci_driver = {
+	.name = "tmaccel",
+	.id_table = tma_pci_ids,
+	.probe = tma_pci_probe,
+	.remove = tma_pci_remove,
+};
