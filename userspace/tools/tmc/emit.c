@@ -78,6 +78,13 @@ int tmc_emit(struct ir_graph *g, struct tm_builder *b)
 	}
 	for (int i = 0; i < g->n_t; i++)
 		map[i] = -1;
+	int live = 0;
+	for (int i = 0; i < g->n_n; i++)
+		live += !g->n[i].dead;
+	if (!live) {
+		ir_fail(g, "the model computes nothing at run time (every output is a constant)");
+		goto out;
+	}
 	for (int i = 0; i < g->n_in; i++) {
 		int id = add_tensor(g, b, g->in[i], map);
 		if (id < 0)

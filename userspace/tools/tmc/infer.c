@@ -33,6 +33,9 @@ static void set_shape(struct ir_tensor *t, int dtype, int rank, const int64_t *s
 
 static int alloc_data(struct ir_graph *g, struct ir_tensor *t)
 {
+	if (ir_numel(t) > (1 << 26))
+		return ir_fail(g, "tensor '%s': %lld elements are too many to fold", t->name,
+			       (long long)ir_numel(t));
 	size_t bytes = (size_t)ir_numel(t) * ir_dtype_size(t->dtype);
 	t->data = calloc(bytes ? bytes : 1, 1);
 	return t->data ? 0 : ir_fail(g, "out of memory");
@@ -385,11 +388,14 @@ static int infer_slice(struct ir_graph *g, struct ir_node *n)
 		if (!e || s->n_ints != e->n_ints || s->n_ints > IR_MAX_RANK || (a && a->n_ints != s->n_ints))
 			return fail(g, n, "bad starts/ends");
 		c = (int)s->n_ints;
-		memcpy(st, s->ints, sizeof(int64_t) * (size_t)c);
-		memcpy(en, e->ints, sizeof(int64_t) * (size_t)c);
+		if (s->n_ints)
+			memcpy(st, s->ints, sizeof(int64_t) * (size_t)c);
+		if (e->n_ints)
+			memcpy(en, e->ints, sizeof(int64_t) * (size_t)c);
 		ca = a ? c : 0;
 		if (a)
-			memcpy(ax, a->ints, sizeof(int64_t) * (size_t)c);
+			if (a->n_ints)
+				memcpy(ax, a->ints, sizeof(int64_t) * (size_t)c);
 		cs = 0;
 	} else {
 		c = onnx_const_ints(g, n, 1, st, IR_MAX_RANK);
@@ -539,7 +545,8 @@ static int infer_window(struct ir_graph *g, struct ir_node *n)
 		const struct ir_attr *k = ir_attr_get(n, "kernel_shape");
 		if (!k || (int)k->n_ints != sp)
 			return fail(g, n, "kernel_shape needs one value per spatial axis");
-		memcpy(kernel, k->ints, sizeof(int64_t) * (size_t)sp);
+		if (k->n_ints)
+			memcpy(kernel, k->ints, sizeof(int64_t) * (size_t)sp);
 		shape[1] = x->shape[1];
 	}
 	if (onnx_window(g, n, x->shape + 2, kernel, sp, &w))
@@ -713,6 +720,17 @@ static const struct infer_rule rules[] = {
 	{ "Pad", infer_pad, 1 }, { "If", infer_if, 1 },
 };
 
+/* Ops whose trailing inputs may be absent (empty names in ONNX). */
+static int has_optional_inputs(const char *op)
+{
+	static const char *const ops[] = { "Conv", "Gemm", "Clip", "Pad", "Slice", "ReduceMean",
+		"ReduceMax", "ReduceSum", "ReduceMin", "Squeeze", "Unsqueeze", "Dropout" };
+	for (size_t i = 0; i < sizeof(ops) / sizeof(ops[0]); i++)
+		if (!strcmp(op, ops[i]))
+			return 1;
+	return 0;
+}
+
 int tmc_infer(struct ir_graph *g)
 {
 	for (int i = 0; i < g->n_n; i++) {
@@ -734,16 +752,21 @@ int tmc_infer(struct ir_graph *g)
 			if (g->t[n->in[k]].rank < 0)
 				return fail(g, n, "an input's shape is unknown");
 		}
-		for (int k = 0; k < r->min_in; k++)
-			if (n->in[k] < 0)
+		for (int k = 0; k < n->n_in; k++)
+			if (n->in[k] < 0 && (k < r->min_in || !has_optional_inputs(n->op)))
 				return fail(g, n, "a required input is missing");
 		if (r->fn(g, n))
 			return -1;
 		/* Output shapes must stay usable downstream. */
 		for (int k = 0; k < n->n_out; k++) {
 			const struct ir_tensor *o = n->out[k] >= 0 ? &g->t[n->out[k]] : NULL;
+			int64_t total = 1;
 			if (o && o->rank < 0 && !n->dead)
 				return fail(g, n, "output shape could not be inferred");
+			for (int d = 0; o && d < o->rank; d++)
+				if (o->shape[d] < 1 || o->shape[d] > (1 << 30) ||
+				    __builtin_mul_overflow(total, o->shape[d], &total) || total > (1ll << 36))
+					return fail(g, n, "output shape is empty or too large");
 		}
 	}
 	return 0;

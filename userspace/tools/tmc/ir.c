@@ -168,6 +168,8 @@ int ir_const_f32(struct ir_graph *g, const char *name, int rank, const int64_t *
 
 int ir_tensor_find(const struct ir_graph *g, const char *name)
 {
+	if (!name)
+		name = ""; /* proto2 leaves absent names NULL */
 	/* Later definitions win: If branches may shadow nothing, but be safe. */
 	for (int i = g->n_t - 1; i >= 0; i--)
 		if (!strcmp(g->t[i].name, name))
@@ -196,8 +198,10 @@ static int node_alloc(struct ir_graph *g, const char *name, const int *in, int n
 	n->name = strdup(name ? name : "");
 	if (!n->name)
 		return ir_fail(g, "out of memory");
-	memcpy(n->in, in, sizeof(int) * (size_t)n_in);
-	memcpy(n->out, out, sizeof(int) * (size_t)n_out);
+	if (n_in)
+		memcpy(n->in, in, sizeof(int) * (size_t)n_in);
+	if (n_out)
+		memcpy(n->out, out, sizeof(int) * (size_t)n_out);
 	n->n_in = n_in;
 	n->n_out = n_out;
 	for (int i = 0; i < n_out; i++)

@@ -35,7 +35,8 @@ int onnx_axes(struct ir_graph *g, const struct ir_node *n, int input, int rank, 
 		if (a->n_ints > IR_MAX_RANK)
 			return fail(g, n, "too many axes");
 		c = (int)a->n_ints;
-		memcpy(axes, a->ints, sizeof(int64_t) * a->n_ints);
+		if (a->n_ints)
+			memcpy(axes, a->ints, sizeof(int64_t) * a->n_ints);
 	} else {
 		c = onnx_const_ints(g, n, input, axes, IR_MAX_RANK);
 		if (c < 0)
@@ -63,7 +64,8 @@ static int reshape_target(struct ir_graph *g, const struct ir_node *n, const str
 		if (a->n_ints > IR_MAX_RANK)
 			return fail(g, n, "target rank too large");
 		c = (int)a->n_ints;
-		memcpy(v, a->ints, sizeof(int64_t) * (size_t)c);
+		if (a->n_ints)
+			memcpy(v, a->ints, sizeof(int64_t) * (size_t)c);
 	}
 	int allowzero = (int)ir_attr_int(n, "allowzero", 0);
 	for (int i = 0; i < c; i++) {
@@ -78,9 +80,8 @@ static int reshape_target(struct ir_graph *g, const struct ir_node *n, const str
 			infer = i;
 			continue;
 		}
-		if (v[i] < 1)
+		if (v[i] < 1 || v[i] > (1 << 30) || __builtin_mul_overflow(known, v[i], &known))
 			return fail(g, n, "bad dimension in the target shape");
-		known *= v[i];
 	}
 	if (infer >= 0) {
 		if (total % known)
@@ -141,7 +142,8 @@ int onnx_reshape_shape(struct ir_graph *g, const struct ir_node *n, int64_t *sha
 	if (c <= 0 || in->rank + c > IR_MAX_RANK)
 		return fail(g, n, "axes must be a non-empty constant");
 	if (a)
-		memcpy(raw, a->ints, sizeof(int64_t) * (size_t)c);
+		if (a->n_ints)
+			memcpy(raw, a->ints, sizeof(int64_t) * (size_t)c);
 	int orank = in->rank + c;
 	char is_new[IR_MAX_RANK] = { 0 };
 	for (int k = 0; k < c; k++) {
@@ -202,7 +204,8 @@ int onnx_pads(struct ir_graph *g, const struct ir_node *n, int rank, int64_t *be
 	if (a) {
 		c = (int)a->n_ints;
 		if (c <= 2 * IR_MAX_RANK)
-			memcpy(p, a->ints, sizeof(int64_t) * (size_t)c);
+			if (a->n_ints)
+				memcpy(p, a->ints, sizeof(int64_t) * (size_t)c);
 	} else {
 		c = onnx_const_ints(g, n, 1, p, 2 * IR_MAX_RANK);
 	}
@@ -215,6 +218,8 @@ int onnx_pads(struct ir_graph *g, const struct ir_node *n, int rank, int64_t *be
 		after[i] = p[rank + i];
 		if (before[i] < 0 || after[i] < 0)
 			return fail(g, n, "negative pads (cropping) are not supported");
+		if (before[i] > (1 << 20) || after[i] > (1 << 20))
+			return fail(g, n, "pads too large");
 	}
 	*value = ir_attr_float(n, "value", 0);
 	if (n->n_in > 2 && n->in[2] >= 0) {
@@ -239,7 +244,7 @@ static int ints_attr(struct ir_graph *g, const struct ir_node *n, const char *na
 	if ((int)a->n_ints != sp)
 		return ir_fail(g, "node '%s' (%s): %s needs %d values", n->name, n->op, name, sp);
 	for (int i = 0; i < sp; i++) {
-		if (a->ints[i] < 1)
+		if (a->ints[i] < 1 || a->ints[i] > (1 << 20))
 			return ir_fail(g, "node '%s' (%s): %s must be positive", n->name, n->op, name);
 		out[i] = a->ints[i];
 	}
@@ -261,7 +266,7 @@ int onnx_window(struct ir_graph *g, const struct ir_node *n, const int64_t *in_s
 		return -1;
 	for (int i = 0; i < sp; i++) {
 		w->k[i] = kernel[i];
-		if (w->k[i] < 1)
+		if (w->k[i] < 1 || w->k[i] > (1 << 20))
 			return fail(g, n, "bad kernel size");
 	}
 	if (pads && (int)pads->n_ints != 2 * sp)
@@ -283,8 +288,8 @@ int onnx_window(struct ir_graph *g, const struct ir_node *n, const int64_t *in_s
 		} else {
 			return fail(g, n, "unknown auto_pad");
 		}
-		if (w->pad0[i] < 0 || w->pad1[i] < 0)
-			return fail(g, n, "negative pads");
+		if (w->pad0[i] < 0 || w->pad1[i] < 0 || w->pad0[i] > (1 << 20) || w->pad1[i] > (1 << 20))
+			return fail(g, n, "negative or huge pads");
 		int64_t span = in_sp[i] + w->pad0[i] + w->pad1[i] - ek;
 		if (span < 0)
 			return fail(g, n, "the window is larger than the padded input");

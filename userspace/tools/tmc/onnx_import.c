@@ -10,6 +10,7 @@
  * a selection once both branches are plain nodes.
  */
 #include <errno.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -100,6 +101,11 @@ static void copy_typed(void *dst, int dt, const void *src, size_t n, int src_kin
 		double v = src_kind == 0 ? ((const float *)src)[i] :
 			   src_kind == 1 ? ((const int32_t *)src)[i] :
 			   src_kind == 2 ? (double)((const int64_t *)src)[i] : ((const double *)src)[i];
+		/* Clamp out-of-range values instead of converting them (undefined in C). */
+		if (dt != IR_FLOAT && !(fabs(v) < 9.2e18))
+			v = v > 0 ? 9.2e18 : -9.2e18;
+		if (dt == IR_INT32 || dt == IR_INT8 || dt == IR_UINT8 || dt == IR_BOOL)
+			v = v < -2147483648.0 ? -2147483648.0 : v > 2147483647.0 ? 2147483647.0 : v;
 		switch (dt) {
 		case IR_FLOAT: ((float *)dst)[i] = (float)v; break;
 		case IR_INT32: ((int32_t *)dst)[i] = (int32_t)v; break;
@@ -194,8 +200,12 @@ static int import_input(struct importer *im, const Onnx__ValueInfoProto *vi)
 {
 	struct ir_graph *g = im->g;
 	const Onnx__TypeProto *tp = vi->type;
-	const struct tmc_bind *b = find_bind(im->o, vi->name);
+	const struct tmc_bind *b;
 	int64_t shape[IR_MAX_RANK];
+
+	if (!vi->name || !vi->name[0])
+		return ir_fail(g, "a graph input has no name");
+	b = find_bind(im->o, vi->name);
 
 	if (!tp || tp->value_case != ONNX__TYPE_PROTO__VALUE_TENSOR_TYPE || !tp->tensor_type)
 		return ir_fail(g, "graph input '%s': only tensor inputs are supported", vi->name);
@@ -226,9 +236,12 @@ static int import_input(struct importer *im, const Onnx__ValueInfoProto *vi)
 			shape[i] = 1; /* an unbound batch dimension: one sample */
 		} else {
 			return ir_fail(g, "graph input '%s': dim %d ('%s') is dynamic: bind it with --shape %s=...",
-				       vi->name, i, d && d->value_case ? d->dim_param : "?", vi->name);
+				       vi->name, i, d && d->value_case && d->dim_param ? d->dim_param : "?", vi->name);
 		}
 	}
+	int64_t total;
+	if (dims_numel(shape, (size_t)rank, &total))
+		return ir_fail(g, "graph input '%s': too many elements", vi->name);
 	int id = ir_tensor_add(g, vi->name, tt->elem_type, rank, shape);
 	if (id < 0)
 		return id;
@@ -302,6 +315,7 @@ static int import_attr(struct importer *im, struct ir_attr *a, const Onnx__Attri
 		if (import_graph(im, ap->g, sub))
 			return -1;
 		int n = g->n_out - before_out;
+		free(a->ints); /* a graph attribute's ints are its outputs */
 		a->ints = malloc(sizeof(int64_t) * (size_t)(n + 1));
 		if (!a->ints)
 			return ir_fail(g, "out of memory");
@@ -391,7 +405,7 @@ static int import_graph(struct importer *im, const Onnx__GraphProto *gp, const c
 	}
 	/* Only the main graph has real inputs; a branch's inputs must be empty. */
 	for (size_t i = 0; i < gp->n_input; i++) {
-		if (is_initializer(gp, gp->input[i]->name))
+		if (gp->input[i]->name && is_initializer(gp, gp->input[i]->name))
 			continue;
 		if (prefix[0])
 			return ir_fail(g, "branch graph '%s' has inputs, which If bodies may not", prefix);
@@ -402,6 +416,8 @@ static int import_graph(struct importer *im, const Onnx__GraphProto *gp, const c
 		if (import_node(im, gp->node[i], prefix))
 			return -1;
 	for (size_t i = 0; i < gp->n_output; i++) {
+		if (!gp->output[i]->name)
+			return ir_fail(g, "a graph output has no name");
 		int id = lookup(g, prefix, gp->output[i]->name);
 		if (id < 0)
 			return ir_fail(g, "graph output '%s' is not produced by any node", gp->output[i]->name);
