@@ -13,6 +13,7 @@
 #include <errno.h>
 #include <float.h>
 #include <math.h>
+#include "dispatch.h"
 #include "nn.h"
 #include "ops.h"
 
@@ -32,6 +33,8 @@ struct nn_state {
 	};
 	struct tm_nn_quant q;
 	struct tm_nn_weights w;
+	const void *fast;        /* tm_fast_conv/tm_fast_dw, or NULL: reference kernel */
+	const struct tm_isa_ops *ops;  /* pools: the optimised rows, or NULL */
 	int32_t mult[];          /* q_fixed[n], then shift[n] (as int) */
 };
 
@@ -317,6 +320,47 @@ static int conv_shapes(struct tm_op_ctx *ctx, int depthwise, struct tm_conv_para
 	return fused_act(ctx, &o->act, &p->act);
 }
 
+/* ---- optimised kernels (kernels/dispatch.h) ------------------------------- */
+
+static int fast_isa(struct tm_op_ctx *ctx)
+{
+	const char *why = "";
+	int isa = tm_isa_select(&why);
+
+	return isa < 0 ? tm_op_fail(ctx, "%s", why) : isa;
+}
+
+/*
+ * Choose the variant once and pack the weights for it into op state, so eval
+ * only calls it. Weights that are not constant cannot be packed ahead: those
+ * ops (and variants without a fast path) stay on the reference kernels.
+ */
+static int fast_prepare(struct tm_op_ctx *ctx, struct nn_state *s,
+			const struct tm_conv_params *p, int depthwise, size_t *scratch)
+{
+	const struct tm_tensor *wt = ctx->in[1];
+	const float *wf = s->int8 ? NULL : wt->data;
+	size_t size, fs = 0;
+	int isa = fast_isa(ctx);
+	void *mem;
+
+	if (isa < 0)
+		return -EINVAL;
+	if (!wt->is_const || isa == TM_ISA_REF)
+		return 0;
+	size = depthwise ? tm_fast_dw_size(isa, p, &s->w, !s->int8)
+			 : tm_fast_conv_size(isa, p, &s->w, !s->int8);
+	if (!size)
+		return 0;
+	mem = tm_op_alloc_state(ctx, size);
+	if (!mem)
+		return tm_op_fail(ctx, "no memory for %zu bytes of packed weights", size);
+	s->fast = depthwise ? (const void *)tm_fast_dw_init(mem, isa, p, &s->q, &s->w, wf, &fs)
+			    : (const void *)tm_fast_conv_init(mem, isa, p, &s->q, &s->w, wf, &fs);
+	*scratch = fs > *scratch ? fs : *scratch;
+	return 0;
+}
+
 static int conv_prepare_common(struct tm_op_ctx *ctx, size_t *scratch, int depthwise)
 {
 	struct tm_conv_params p;
@@ -339,14 +383,15 @@ static int conv_prepare_common(struct tm_op_ctx *ctx, size_t *scratch, int depth
 	ctx->macs = (uint64_t)p.batch * p.out_h * p.out_w * p.out_c * p.k_h * p.k_w *
 		    (depthwise ? 1 : p.in_c) / (sparse ? 2 : 1);
 	if (!int8)
-		return check_dtype(ctx, ctx->in[1], "weights", TM_DTYPE_FLOAT32);
+		return check_dtype(ctx, ctx->in[1], "weights", TM_DTYPE_FLOAT32) ? -EINVAL :
+		       fast_prepare(ctx, s, &p, depthwise, scratch);
 	if (weights_of(ctx, ctx->in[1], depthwise ? 1 : (size_t)p.out_c, cols, !depthwise, &s->w) ||
 	    channel_multipliers(ctx, ctx->in[1], depthwise ? 3 : 0, p.out_c, 0, s))
 		return -EINVAL;
 	act_clamp(ctx, &p.act, &s->q);
 	*scratch = depthwise ? tm_depthwise_int8_scratch_size(&p, &s->w)
 			     : tm_conv_int8_scratch_size(&p, &s->w);
-	return 0;
+	return fast_prepare(ctx, s, &p, depthwise, scratch);
 }
 
 static int conv_prepare(struct tm_op_ctx *ctx, size_t *scratch)
@@ -368,7 +413,13 @@ static int conv_eval(struct tm_op_ctx *ctx)
 {
 	const struct nn_state *s = ctx->state;
 
-	if (s->int8)
+	if (s->fast && s->int8)
+		tm_fast_conv_int8(s->fast, ctx->in[0]->data, bias_data(ctx), ctx->out[0]->data,
+				  ctx->scratch);
+	else if (s->fast)
+		tm_fast_conv_f32(s->fast, ctx->in[0]->data, bias_data(ctx), ctx->out[0]->data,
+				 ctx->scratch);
+	else if (s->int8)
 		tm_conv_int8_ref(&s->conv, &s->q, ctx->in[0]->data, &s->w, bias_data(ctx),
 				 ctx->out[0]->data, ctx->scratch);
 	else
@@ -381,7 +432,13 @@ static int depthwise_eval(struct tm_op_ctx *ctx)
 {
 	const struct nn_state *s = ctx->state;
 
-	if (s->int8)
+	if (s->fast && s->int8)
+		tm_fast_dw_int8(s->fast, ctx->in[0]->data, bias_data(ctx), ctx->out[0]->data,
+				ctx->scratch);
+	else if (s->fast)
+		tm_fast_dw_f32(s->fast, ctx->in[0]->data, bias_data(ctx), ctx->out[0]->data,
+			       ctx->scratch);
+	else if (s->int8)
 		tm_depthwise_int8_ref(&s->conv, &s->q, ctx->in[0]->data, &s->w, bias_data(ctx),
 				      ctx->out[0]->data, ctx->scratch);
 	else
@@ -432,6 +489,7 @@ static int fc_shapes(struct tm_op_ctx *ctx, struct tm_fc_params *p)
 
 static int fc_prepare(struct tm_op_ctx *ctx, size_t *scratch)
 {
+	struct tm_conv_params conv;
 	struct tm_fc_params p;
 	struct nn_state *s;
 	int int8;
@@ -448,22 +506,31 @@ static int fc_prepare(struct tm_op_ctx *ctx, size_t *scratch)
 	s->fc = p;
 	ctx->macs = (uint64_t)p.batch * p.out_dim * p.in_dim /
 		    (ctx->in[1]->layout == TM_LAYOUT_SPARSE_2_4 ? 2 : 1);
+	tm_fast_fc_geometry(&p, &conv);
 	if (!int8)
-		return check_dtype(ctx, ctx->in[1], "weights", TM_DTYPE_FLOAT32);
+		return check_dtype(ctx, ctx->in[1], "weights", TM_DTYPE_FLOAT32) ? -EINVAL :
+		       fast_prepare(ctx, s, &conv, 0, scratch);
 	/* One weight scale: TFLite rounds s_in * s_w to float32 (design.md). */
 	if (weights_of(ctx, ctx->in[1], (size_t)p.out_dim, (size_t)p.in_dim, 1, &s->w) ||
 	    channel_multipliers(ctx, ctx->in[1], 0, p.out_dim, 1, s))
 		return -EINVAL;
 	act_clamp(ctx, &p.act, &s->q);
 	*scratch = tm_fully_connected_int8_scratch_size(&p, &s->w);
-	return 0;
+	return fast_prepare(ctx, s, &conv, 0, scratch);
 }
 
 static int fc_eval(struct tm_op_ctx *ctx)
 {
 	const struct nn_state *s = ctx->state;
 
-	if (s->int8)
+	/* FULLY_CONNECTED runs as the 1x1 convolution it is. */
+	if (s->fast && s->int8)
+		tm_fast_conv_int8(s->fast, ctx->in[0]->data, bias_data(ctx), ctx->out[0]->data,
+				  ctx->scratch);
+	else if (s->fast)
+		tm_fast_conv_f32(s->fast, ctx->in[0]->data, bias_data(ctx), ctx->out[0]->data,
+				 ctx->scratch);
+	else if (s->int8)
 		tm_fully_connected_int8_ref(&s->fc, &s->q, ctx->in[0]->data, &s->w,
 					    bias_data(ctx), ctx->out[0]->data, ctx->scratch);
 	else
@@ -572,9 +639,8 @@ static int pool_prepare(struct tm_op_ctx *ctx, size_t *scratch)
 	const struct tm_tensor *in, *out;
 	struct tm_pool_params p;
 	struct nn_state *s;
-	int int8;
+	int int8, isa;
 
-	(void)scratch;
 	if (check_arity(ctx, 1, 1) || io_dtypes(ctx, &int8))
 		return -EINVAL;
 	in = ctx->in[0];
@@ -612,6 +678,11 @@ static int pool_prepare(struct tm_op_ctx *ctx, size_t *scratch)
 	if (int8)
 		act_clamp(ctx, &p.act, &s->q);
 	ctx->macs = 0; /* no multiplies */
+	isa = fast_isa(ctx);
+	if (isa < 0)
+		return -EINVAL;
+	*scratch = tm_fast_pool_scratch(&p);
+	s->ops = *scratch ? tm_isa_ops_get(isa) : NULL;
 	return 0;
 }
 
@@ -619,7 +690,13 @@ static int max_pool_eval(struct tm_op_ctx *ctx)
 {
 	const struct nn_state *s = ctx->state;
 
-	if (s->int8)
+	if (s->ops && s->int8)
+		tm_fast_pool_int8(s->ops, 0, &s->pool, s->q.act_min, s->q.act_max,
+				  ctx->in[0]->data, ctx->out[0]->data, ctx->scratch);
+	else if (s->ops)
+		tm_fast_pool_f32(s->ops, 0, &s->pool, ctx->in[0]->data, ctx->out[0]->data,
+				 ctx->scratch);
+	else if (s->int8)
 		tm_max_pool_int8_ref(&s->pool, s->q.act_min, s->q.act_max, ctx->in[0]->data,
 				     ctx->out[0]->data);
 	else
@@ -631,7 +708,13 @@ static int avg_pool_eval(struct tm_op_ctx *ctx)
 {
 	const struct nn_state *s = ctx->state;
 
-	if (s->int8)
+	if (s->ops && s->int8)
+		tm_fast_pool_int8(s->ops, 1, &s->pool, s->q.act_min, s->q.act_max,
+				  ctx->in[0]->data, ctx->out[0]->data, ctx->scratch);
+	else if (s->ops)
+		tm_fast_pool_f32(s->ops, 1, &s->pool, ctx->in[0]->data, ctx->out[0]->data,
+				 ctx->scratch);
+	else if (s->int8)
 		tm_avg_pool_int8_ref(&s->pool, s->q.act_min, s->q.act_max, ctx->in[0]->data,
 				     ctx->out[0]->data);
 	else

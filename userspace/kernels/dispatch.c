@@ -1,0 +1,710 @@
+// SPDX-License-Identifier: MIT
+/*
+ * dispatch.c - choice of the CPU kernel variant, and the ISA-neutral drivers
+ * of the fast kernels: weight packing (once, in prepare), the im2col panels,
+ * tap lists and broadcast rows that feed each ISA's primitives.
+ *
+ * int8 GEMM arithmetic: the A panel holds x + xoff (xoff = 128 on x86, where
+ * VNNI multiplies unsigned by signed bytes; 0 on AArch64's signed SDOT), and
+ * the per-channel correction corr = -(in_zp + xoff) * sum(w) restores
+ * sum((x - in_zp) * w). A padded tap is filled with in_zp + xoff, which the
+ * correction cancels exactly: it contributes nothing, as in the reference.
+ * All of it wraps modulo 2^32 like the reference's uint32_t accumulators.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include "dispatch.h"
+
+#if defined(__aarch64__)
+#include <sys/auxv.h>
+#ifndef HWCAP_ASIMD
+#define HWCAP_ASIMD (1 << 1)
+#endif
+#ifndef HWCAP_ASIMDDP
+#define HWCAP_ASIMDDP (1 << 20)
+#endif
+#endif
+
+/* ---- choosing a variant ---------------------------------------------------- */
+
+static const char *const isa_names[TM_ISA_COUNT] = {
+	[TM_ISA_REF] = "ref", [TM_ISA_AVX2] = "avx2", [TM_ISA_VNNI] = "vnni",
+	[TM_ISA_NEON] = "neon", [TM_ISA_DOTPROD] = "dotprod",
+};
+
+const char *tm_isa_name(enum tm_isa isa)
+{
+	return (unsigned)isa < TM_ISA_COUNT ? isa_names[isa] : "invalid";
+}
+
+int tm_isa_supported(enum tm_isa isa)
+{
+	switch (isa) {
+	case TM_ISA_REF:
+		return 1;
+#if defined(__x86_64__)
+	case TM_ISA_AVX2:
+		return __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
+	case TM_ISA_VNNI:
+		return __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512bw") &&
+		       __builtin_cpu_supports("avx512vl") && __builtin_cpu_supports("avx512vnni");
+#elif defined(__aarch64__)
+	case TM_ISA_NEON:
+		return !!(getauxval(AT_HWCAP) & HWCAP_ASIMD);
+	case TM_ISA_DOTPROD:
+		return !!(getauxval(AT_HWCAP) & HWCAP_ASIMDDP);
+#endif
+	default:
+		return 0;
+	}
+}
+
+const struct tm_isa_ops *tm_isa_ops_get(enum tm_isa isa)
+{
+	if (!tm_isa_supported(isa))
+		return NULL;
+	switch (isa) {
+#if defined(__x86_64__)
+	case TM_ISA_AVX2: return &tm_isa_avx2;
+	case TM_ISA_VNNI: return &tm_isa_vnni;
+#elif defined(__aarch64__)
+	case TM_ISA_NEON: return &tm_isa_neon;
+	case TM_ISA_DOTPROD: return &tm_isa_dotprod;
+#endif
+	default: return NULL;
+	}
+}
+
+int tm_isa_select(const char **why)
+{
+	const char *env = getenv("TM_CPU");
+
+	if (env && *env) {
+		for (int i = 0; i < TM_ISA_COUNT; i++)
+			if (!strcmp(env, isa_names[i]) && tm_isa_supported((enum tm_isa)i))
+				return i;
+		if (why)
+			*why = "TM_CPU names no kernel variant this build and CPU support "
+			       "(ref, avx2, vnni, neon, dotprod)";
+		return -EINVAL;
+	}
+	for (int i = TM_ISA_COUNT - 1; i > 0; i--)
+		if (tm_isa_supported((enum tm_isa)i))
+			return i;
+	return TM_ISA_REF;
+}
+
+/* ---- persistent memory layout ----------------------------------------------- */
+
+/* A bump allocator over the caller's block; with mem == NULL it only measures. */
+struct carve {
+	uint8_t *mem;
+	size_t off;
+};
+
+static void *carve(struct carve *c, size_t bytes)
+{
+	void *p;
+
+	c->off = (c->off + 63) & ~(size_t)63;
+	p = c->mem ? c->mem + c->off : NULL;
+	c->off += bytes;
+	return p;
+}
+
+static size_t round_up(size_t x, size_t m)
+{
+	return (x + m - 1) / m * m;
+}
+
+/* Per-channel requantization arrays for @n channels padded to @np. */
+static void rq_init(struct carve *c, struct tm_rq *rq, const struct tm_nn_quant *q, size_t n,
+		    size_t np)
+{
+	int32_t *qf = carve(c, np * 4), *ls = carve(c, np * 4), *rs = carve(c, np * 4);
+
+	if (!c->mem)
+		return;
+	for (size_t i = 0; i < np; i++) {
+		int sh = i < n ? q->shift[i] : 0;
+
+		qf[i] = i < n ? q->q_fixed[i] : 0;
+		ls[i] = sh > 0 ? sh : 0;
+		rs[i] = sh > 0 ? 0 : -sh;
+	}
+	*rq = (struct tm_rq){ qf, ls, rs, q->out_zp, q->act_min, q->act_max };
+}
+
+/* ---- CONV_2D and FULLY_CONNECTED ---------------------------------------------- */
+
+struct tm_fast_conv {
+	const struct tm_isa_ops *ops;
+	struct tm_conv_params p;
+	int is_float, pointwise;
+	size_t k, kp;           /* reduction length, and padded for the int8 panel */
+	size_t tile;            /* output pixels per panel */
+	int32_t fill;           /* int8 panel value of a padded tap */
+	struct tm_gemm_i8 gi;
+	struct tm_gemm_f32 gf;
+};
+
+/* 1x1, stride 1, no padding: panel rows are the input pixels themselves. */
+static int conv_pointwise(const struct tm_conv_params *p)
+{
+	return p->k_h == 1 && p->k_w == 1 && p->stride_h == 1 && p->stride_w == 1 &&
+	       p->pad_top == 0 && p->pad_left == 0 && p->out_h == p->in_h && p->out_w == p->in_w;
+}
+
+/* Panel rows sized to stay in L1/L2: at least 4 pixels, at most 64. */
+static size_t conv_tile(size_t row_bytes)
+{
+	size_t t = 32768 / (row_bytes ? row_bytes : 1);
+
+	t = t < 4 ? 4 : t > 64 ? 64 : t;
+	return t & ~(size_t)3;
+}
+
+/* [blk][k][nr] floats, zero beyond n. */
+static void pack_f32(const struct tm_fast_conv *f, const float *wf, float *dst)
+{
+	size_t nr = f->ops->f32_nr, n = f->gf.n, k = f->k;
+
+	for (size_t blk = 0; blk < round_up(n, nr) / nr; blk++)
+		for (size_t j = 0; j < k; j++)
+			for (size_t r = 0; r < nr; r++) {
+				size_t ch = blk * nr + r;
+
+				*dst++ = ch < n ? wf[ch * k + j] : 0.0f;
+			}
+}
+
+/* [blk][kp / kr][nr][kr], zero beyond n and k; corr as the header comment says. */
+static void pack_i8(const struct tm_fast_conv *f, const struct tm_nn_weights *w, int32_t in_zp,
+		    int8_t *dst, int32_t *corr, int8_t *row_scratch)
+{
+	size_t nr = f->ops->i8_nr, kr = f->ops->i8_kr, n = f->gi.n, k = f->k, kp = f->kp;
+	uint32_t off = (uint32_t)(in_zp + f->ops->i8_xoff);
+
+	memset(dst, 0, round_up(n, nr) * kp);
+	memset(corr, 0, round_up(n, nr) * 4);
+	for (size_t ch = 0; ch < n; ch++) {
+		const int8_t *row = tm_nn_weights_row(w, ch, row_scratch);
+		int8_t *blk = dst + ch / nr * nr * kp;
+		uint32_t sum = 0;
+
+		for (size_t j = 0; j < k; j++) {
+			blk[(j / kr * nr + ch % nr) * kr + j % kr] = row[j];
+			sum += (uint32_t)(int32_t)row[j];
+		}
+		corr[ch] = (int32_t)(0u - off * sum);
+	}
+}
+
+/*
+ * Lay out (and, when c->mem is set, fill) a convolution's persistent block:
+ * the one function both measures and builds, so the two cannot disagree.
+ */
+static struct tm_fast_conv *conv_build(struct carve *c, const struct tm_isa_ops *ops,
+				       const struct tm_conv_params *p,
+				       const struct tm_nn_quant *q,
+				       const struct tm_nn_weights *w, const float *wf,
+				       int is_float, size_t *scratch)
+{
+	struct tm_fast_conv *f = carve(c, sizeof(*f));
+	struct tm_fast_conv tmp = { .ops = ops, .p = *p, .is_float = is_float,
+				    .pointwise = conv_pointwise(p) };
+	size_t n = (size_t)p->out_c, np, elem;
+
+	tmp.k = (size_t)p->k_h * p->k_w * p->in_c;
+	if (is_float) {
+		np = round_up(n, ops->f32_nr);
+		tmp.kp = tmp.k;
+		tmp.gf = (struct tm_gemm_f32){ carve(c, np * tmp.k * sizeof(float)), n, tmp.k,
+					       p->act.min, p->act.max };
+		elem = sizeof(float);
+	} else {
+		np = round_up(n, ops->i8_nr);
+		tmp.kp = round_up(tmp.k, 4);
+		tmp.gi = (struct tm_gemm_i8){ .w = carve(c, np * tmp.kp), .corr = carve(c, np * 4),
+					      .n = n, .kp = tmp.kp };
+		rq_init(c, &tmp.gi.rq, q, n, np);
+		elem = ops->i8_a16 ? 2 : 1;
+	}
+	tmp.tile = conv_tile(tmp.kp * elem);
+	*scratch = is_float && tmp.pointwise ? 0 : tmp.tile * tmp.kp * elem;
+	if (!is_float) {
+		int8_t *row = carve(c, tm_nn_weights_scratch_size(w));
+
+		if (c->mem) {
+			tmp.fill = q->in_zp + ops->i8_xoff;
+			pack_i8(&tmp, w, q->in_zp, (int8_t *)tmp.gi.w, (int32_t *)tmp.gi.corr, row);
+		}
+	} else if (c->mem) {
+		pack_f32(&tmp, wf, (float *)tmp.gf.w);
+	}
+	if (f)
+		*f = tmp;
+	return f;
+}
+
+size_t tm_fast_conv_size(enum tm_isa isa, const struct tm_conv_params *p,
+			 const struct tm_nn_weights *w, int is_float)
+{
+	const struct tm_isa_ops *ops = tm_isa_ops_get(isa);
+	struct carve c = { 0 };
+	size_t scratch;
+
+	if (!ops)
+		return 0;
+	conv_build(&c, ops, p, NULL, w, NULL, is_float, &scratch);
+	return c.off;
+}
+
+const struct tm_fast_conv *tm_fast_conv_init(void *mem, enum tm_isa isa,
+					     const struct tm_conv_params *p,
+					     const struct tm_nn_quant *q,
+					     const struct tm_nn_weights *w, const float *wf,
+					     size_t *scratch)
+{
+	const struct tm_isa_ops *ops = tm_isa_ops_get(isa);
+	struct carve c = { mem, 0 };
+
+	if (!ops)
+		return NULL;
+	return conv_build(&c, ops, p, q, w, wf, wf != NULL, scratch);
+}
+
+void tm_fast_fc_geometry(const struct tm_fc_params *fc, struct tm_conv_params *p)
+{
+	*p = (struct tm_conv_params){
+		.batch = 1, .in_h = 1, .in_w = fc->batch, .in_c = fc->in_dim,
+		.out_h = 1, .out_w = fc->batch, .out_c = fc->out_dim,
+		.k_h = 1, .k_w = 1, .stride_h = 1, .stride_w = 1, .dil_h = 1, .dil_w = 1,
+		.depth_mult = 1, .act = fc->act,
+	};
+}
+
+/* Input pixel of output pixel @pix's tap (ky, kx), or -1 in the padding. */
+static long conv_src(const struct tm_conv_params *p, size_t pix, int32_t ky, int32_t kx)
+{
+	int32_t ox = (int32_t)(pix % (size_t)p->out_w);
+	int32_t oy = (int32_t)(pix / (size_t)p->out_w % (size_t)p->out_h);
+	int32_t b = (int32_t)(pix / ((size_t)p->out_w * p->out_h));
+
+	return tm_nn_conv_tap(p, b, oy * p->stride_h - p->pad_top + ky * p->dil_h,
+			      ox * p->stride_w - p->pad_left + kx * p->dil_w);
+}
+
+/* One int8 panel row: the taps of output pixel @pix, shifted by xoff. */
+static void im2col_i8(const struct tm_fast_conv *f, const int8_t *in, size_t pix, void *row)
+{
+	const struct tm_conv_params *p = &f->p;
+	size_t c = (size_t)p->in_c, j = 0;
+	int32_t xoff = f->ops->i8_xoff;
+	uint8_t *r8 = row;
+	int16_t *r16 = row;
+
+	for (int32_t ky = 0; ky < p->k_h; ky++)
+		for (int32_t kx = 0; kx < p->k_w; kx++, j += c) {
+			long t = conv_src(p, pix, ky, kx);
+
+			for (size_t i = 0; i < c; i++) {
+				int32_t v = t < 0 ? f->fill : in[t + (long)i] + xoff;
+
+				if (f->ops->i8_a16)
+					r16[j + i] = (int16_t)v;
+				else
+					r8[j + i] = (uint8_t)v;
+			}
+		}
+	for (; j < f->kp; j++) {
+		if (f->ops->i8_a16)
+			r16[j] = (int16_t)f->fill;
+		else
+			r8[j] = (uint8_t)f->fill;
+	}
+}
+
+static void im2col_f32(const struct tm_fast_conv *f, const float *in, size_t pix, float *row)
+{
+	const struct tm_conv_params *p = &f->p;
+	size_t c = (size_t)p->in_c;
+
+	for (int32_t ky = 0; ky < p->k_h; ky++)
+		for (int32_t kx = 0; kx < p->k_w; kx++, row += c) {
+			long t = conv_src(p, pix, ky, kx);
+
+			if (t < 0)
+				memset(row, 0, c * sizeof(float));
+			else
+				memcpy(row, in + t, c * sizeof(float));
+		}
+}
+
+static size_t conv_pixels(const struct tm_conv_params *p)
+{
+	return (size_t)p->batch * p->out_h * p->out_w;
+}
+
+void tm_fast_conv_int8(const struct tm_fast_conv *f, const int8_t *in, const int32_t *bias,
+		       int8_t *out, void *scratch)
+{
+	size_t npix = conv_pixels(&f->p), elem = f->ops->i8_a16 ? 2 : 1;
+	uint8_t *panel = scratch;
+
+	for (size_t p0 = 0; p0 < npix; p0 += f->tile) {
+		size_t m = npix - p0 < f->tile ? npix - p0 : f->tile;
+
+		for (size_t i = 0; i < m; i++)
+			im2col_i8(f, in, p0 + i, panel + i * f->kp * elem);
+		f->ops->gemm_i8(&f->gi, panel, m, bias, out + p0 * f->gi.n, f->gi.n);
+	}
+}
+
+void tm_fast_conv_f32(const struct tm_fast_conv *f, const float *in, const float *bias,
+		      float *out, void *scratch)
+{
+	size_t npix = conv_pixels(&f->p);
+	float *panel = scratch;
+
+	if (f->pointwise) {
+		f->ops->gemm_f32(&f->gf, in, npix, bias, out, f->gf.n);
+		return;
+	}
+	for (size_t p0 = 0; p0 < npix; p0 += f->tile) {
+		size_t m = npix - p0 < f->tile ? npix - p0 : f->tile;
+
+		for (size_t i = 0; i < m; i++)
+			im2col_f32(f, in, p0 + i, panel + i * f->k);
+		f->ops->gemm_f32(&f->gf, panel, m, bias, out + p0 * f->gf.n, f->gf.n);
+	}
+}
+
+/* ---- DEPTHWISE_CONV_2D ---------------------------------------------------------- */
+
+struct tm_fast_dw {
+	const struct tm_isa_ops *ops;
+	struct tm_conv_params p;
+	struct tm_dw_i8 d;
+	const int8_t *w8;       /* int8 weights [k_h * k_w][c] */
+	const float *wf;
+};
+
+static size_t dw_taps(const struct tm_conv_params *p)
+{
+	return (size_t)p->k_h * p->k_w;
+}
+
+/* Measures (c->mem NULL) or builds a depthwise block, like conv_build(). */
+static struct tm_fast_dw *dw_build(struct carve *c, const struct tm_isa_ops *ops,
+				   const struct tm_conv_params *p, const struct tm_nn_quant *q,
+				   const struct tm_nn_weights *w, const float *wf, int is_float,
+				   size_t *scratch)
+{
+	struct tm_fast_dw *f = carve(c, sizeof(*f));
+	struct tm_fast_dw tmp = { .ops = ops, .p = *p, .wf = wf };
+	size_t n = (size_t)p->out_c;
+
+	if (!is_float) {
+		/* Compact encodings are decoded once here; dense int8 is used in place. */
+		int8_t *dec = w->fmt == TM_NN_W_INT8 ? NULL : carve(c, w->cols);
+
+		rq_init(c, &tmp.d.rq, q, n, round_up(n, 16));
+		if (c->mem) {
+			tmp.d.c = n;
+			tmp.d.in_zp = q->in_zp;
+			tmp.w8 = tm_nn_weights_row(w, 0, dec);
+		}
+	}
+	*scratch = 2 * dw_taps(p) * sizeof(void *);
+	if (f)
+		*f = tmp;
+	return f;
+}
+
+size_t tm_fast_dw_size(enum tm_isa isa, const struct tm_conv_params *p,
+		       const struct tm_nn_weights *w, int is_float)
+{
+	const struct tm_isa_ops *ops = tm_isa_ops_get(isa);
+	struct carve c = { 0 };
+	size_t scratch;
+
+	if (!ops || p->depth_mult != 1)
+		return 0;
+	dw_build(&c, ops, p, NULL, w, NULL, is_float, &scratch);
+	return c.off;
+}
+
+const struct tm_fast_dw *tm_fast_dw_init(void *mem, enum tm_isa isa,
+					 const struct tm_conv_params *p,
+					 const struct tm_nn_quant *q,
+					 const struct tm_nn_weights *w, const float *wf,
+					 size_t *scratch)
+{
+	const struct tm_isa_ops *ops = tm_isa_ops_get(isa);
+	struct carve c = { mem, 0 };
+
+	if (!ops || p->depth_mult != 1)
+		return NULL;
+	return dw_build(&c, ops, p, q, w, wf, wf != NULL, scratch);
+}
+
+/*
+ * Walk every output pixel with the taps of its window that lie inside the
+ * input, in the reference's (ky, kx) order: input rows in ip[], weight rows
+ * in wp[]; @px computes the pixel at output offset @out_off.
+ */
+static void dw_walk(const struct tm_fast_dw *f, const void *in, const void *w, size_t elem,
+		    void *scratch,
+		    void (*px)(const struct tm_fast_dw *f, const void *const *ip,
+			       const void *const *wp, size_t n, size_t out_off, void *arg),
+		    void *arg)
+{
+	const struct tm_conv_params *p = &f->p;
+	size_t c = (size_t)p->out_c, out_off = 0;
+	const void **ip = scratch, **wp = ip + dw_taps(p);
+
+	for (int32_t b = 0; b < p->batch; b++)
+	for (int32_t oy = 0; oy < p->out_h; oy++)
+	for (int32_t ox = 0; ox < p->out_w; ox++, out_off += c) {
+		size_t n = 0;
+
+		for (int32_t ky = 0; ky < p->k_h; ky++)
+			for (int32_t kx = 0; kx < p->k_w; kx++) {
+				long t = tm_nn_conv_tap(p, b,
+							oy * p->stride_h - p->pad_top + ky * p->dil_h,
+							ox * p->stride_w - p->pad_left + kx * p->dil_w);
+				if (t < 0)
+					continue;
+				ip[n] = (const uint8_t *)in + (size_t)t * elem;
+				wp[n++] = (const uint8_t *)w + ((size_t)ky * p->k_w + kx) * c * elem;
+			}
+		px(f, ip, wp, n, out_off, arg);
+	}
+}
+
+struct dw_run {
+	const void *bias;
+	void *out;
+};
+
+static void dw_px_i8(const struct tm_fast_dw *f, const void *const *ip, const void *const *wp,
+		     size_t n, size_t out_off, void *arg)
+{
+	struct dw_run *r = arg;
+
+	f->ops->dw_i8(&f->d, (const int8_t *const *)ip, (const int8_t *const *)wp, n, r->bias,
+		      (int8_t *)r->out + out_off);
+}
+
+static void dw_px_f32(const struct tm_fast_dw *f, const void *const *ip, const void *const *wp,
+		      size_t n, size_t out_off, void *arg)
+{
+	struct dw_run *r = arg;
+
+	f->ops->dw_f32((size_t)f->p.out_c, (const float *const *)ip, (const float *const *)wp,
+		       n, r->bias, f->p.act.min, f->p.act.max, (float *)r->out + out_off);
+}
+
+void tm_fast_dw_int8(const struct tm_fast_dw *f, const int8_t *in, const int32_t *bias,
+		     int8_t *out, void *scratch)
+{
+	struct dw_run r = { bias, out };
+
+	dw_walk(f, in, f->w8, 1, scratch, dw_px_i8, &r);
+}
+
+void tm_fast_dw_f32(const struct tm_fast_dw *f, const float *in, const float *bias,
+		    float *out, void *scratch)
+{
+	struct dw_run r = { bias, out };
+
+	dw_walk(f, in, f->wf, sizeof(float), scratch, dw_px_f32, &r);
+}
+
+/* ---- pooling ------------------------------------------------------------------------ */
+
+/* Beyond this many taps a window is not worth a pointer list: the reference runs. */
+#define POOL_MAX_TAPS 4096
+
+size_t tm_fast_pool_scratch(const struct tm_pool_params *p)
+{
+	size_t taps = (size_t)p->f_h * p->f_w;
+
+	return taps > POOL_MAX_TAPS ? 0 : taps * sizeof(void *);
+}
+
+/*
+ * The window of every output pixel, clipped to the input, as pointers to its
+ * input pixels in the reference's (y, x) order; @px reduces one window.
+ */
+static void pool_walk(const struct tm_pool_params *p, const void *in, size_t elem, void *scratch,
+		      void (*px)(const void *const *ip, size_t n, size_t out_off, void *arg),
+		      void *arg)
+{
+	const void **ip = scratch;
+	size_t c = (size_t)p->c, out_off = 0;
+
+	for (int32_t b = 0; b < p->batch; b++)
+	for (int32_t oy = 0; oy < p->out_h; oy++)
+	for (int32_t ox = 0; ox < p->out_w; ox++, out_off += c) {
+		int32_t iy = oy * p->stride_h - p->pad_top, ix = ox * p->stride_w - p->pad_left;
+		int32_t y0 = iy > 0 ? iy : 0, y1 = iy + p->f_h < p->in_h ? iy + p->f_h : p->in_h;
+		int32_t x0 = ix > 0 ? ix : 0, x1 = ix + p->f_w < p->in_w ? ix + p->f_w : p->in_w;
+		size_t n = 0;
+
+		for (int32_t y = y0; y < y1; y++)
+			for (int32_t x = x0; x < x1; x++)
+				ip[n++] = (const uint8_t *)in +
+					  ((((size_t)b * p->in_h + y) * p->in_w + x) * c) * elem;
+		px(ip, n, out_off, arg);
+	}
+}
+
+struct pool_run {
+	const struct tm_isa_ops *ops;
+	int avg;
+	size_t c;
+	int32_t lo, hi;
+	float flo, fhi;
+	void *out;
+};
+
+static void pool_px_i8(const void *const *ip, size_t n, size_t out_off, void *arg)
+{
+	struct pool_run *r = arg;
+	int8_t *o = (int8_t *)r->out + out_off;
+
+	(r->avg ? r->ops->avg_i8 : r->ops->max_i8)((const int8_t *const *)ip, n, r->c, r->lo,
+						     r->hi, o);
+}
+
+static void pool_px_f32(const void *const *ip, size_t n, size_t out_off, void *arg)
+{
+	struct pool_run *r = arg;
+	float *o = (float *)r->out + out_off;
+
+	(r->avg ? r->ops->avg_f32 : r->ops->max_f32)((const float *const *)ip, n, r->c, r->flo,
+						       r->fhi, o);
+}
+
+void tm_fast_pool_int8(const struct tm_isa_ops *ops, int avg, const struct tm_pool_params *p,
+		       int32_t act_min, int32_t act_max, const int8_t *in, int8_t *out,
+		       void *scratch)
+{
+	struct pool_run r = { ops, avg, (size_t)p->c, act_min, act_max, 0, 0, out };
+
+	pool_walk(p, in, 1, scratch, pool_px_i8, &r);
+}
+
+void tm_fast_pool_f32(const struct tm_isa_ops *ops, int avg, const struct tm_pool_params *p,
+		      const float *in, float *out, void *scratch)
+{
+	struct pool_run r = { ops, avg, (size_t)p->c, 0, 0, p->act.min, p->act.max, out };
+
+	pool_walk(p, in, sizeof(float), scratch, pool_px_f32, &r);
+}
+
+/* ---- elementwise ADD / SUB / MUL ------------------------------------------------------ */
+
+int tm_fast_bcast_ok(const struct tm_bcast *bc)
+{
+	unsigned last = bc->rank - 1;
+
+	return bc->stride_a[last] <= 1 && bc->stride_b[last] <= 1;
+}
+
+/*
+ * Rows of the innermost axis; @row gets each row's operand offsets. The outer
+ * axes advance like an odometer, as the reference's broadcast walk does.
+ */
+static void bcast_rows(const struct tm_bcast *bc,
+		       void (*row)(size_t ia, size_t ib, size_t io, size_t n, void *arg), void *arg)
+{
+	unsigned last = bc->rank - 1;
+	int32_t idx[TM_K_MAX_RANK] = { 0 };
+	size_t ia = 0, ib = 0, len = (size_t)bc->shape[last], rows = 1;
+
+	for (unsigned i = 0; i < last; i++)
+		rows *= (size_t)bc->shape[i];
+	for (size_t r = 0; r < rows; r++) {
+		row(ia, ib, r * len, len, arg);
+		for (unsigned i = last; i-- > 0;) {
+			ia += bc->stride_a[i];
+			ib += bc->stride_b[i];
+			if (++idx[i] < bc->shape[i])
+				break;
+			ia -= bc->stride_a[i] * (size_t)bc->shape[i];
+			ib -= bc->stride_b[i] * (size_t)bc->shape[i];
+			idx[i] = 0;
+		}
+	}
+}
+
+struct bin_run {
+	const struct tm_isa_ops *ops;
+	const struct tm_bcast *bc;
+	const void *a, *b;
+	void *out;
+	const struct tm_add_params *add;
+	const struct tm_mul_params *mul;
+	int sign;
+	enum tm_fast_binop op;
+	float lo, hi;
+};
+
+static void row_add_i8(size_t ia, size_t ib, size_t io, size_t n, void *arg)
+{
+	struct bin_run *r = arg;
+	unsigned l = r->bc->rank - 1;
+
+	r->ops->add_i8(r->add, r->sign, (const int8_t *)r->a + ia, r->bc->stride_a[l],
+		       (const int8_t *)r->b + ib, r->bc->stride_b[l], (int8_t *)r->out + io, n);
+}
+
+static void row_mul_i8(size_t ia, size_t ib, size_t io, size_t n, void *arg)
+{
+	struct bin_run *r = arg;
+	unsigned l = r->bc->rank - 1;
+
+	r->ops->mul_i8(r->mul, (const int8_t *)r->a + ia, r->bc->stride_a[l],
+		       (const int8_t *)r->b + ib, r->bc->stride_b[l], (int8_t *)r->out + io, n);
+}
+
+static void row_f32(size_t ia, size_t ib, size_t io, size_t n, void *arg)
+{
+	struct bin_run *r = arg;
+	unsigned l = r->bc->rank - 1;
+
+	r->ops->bin_f32(r->op, (const float *)r->a + ia, r->bc->stride_a[l],
+			(const float *)r->b + ib, r->bc->stride_b[l], r->lo, r->hi,
+			(float *)r->out + io, n);
+}
+
+void tm_fast_add_int8(const struct tm_isa_ops *ops, const struct tm_add_params *p, int sign,
+		      const struct tm_bcast *bc, const int8_t *a, const int8_t *b, int8_t *out)
+{
+	struct bin_run r = { .ops = ops, .bc = bc, .a = a, .b = b, .out = out, .add = p,
+			     .sign = sign };
+
+	bcast_rows(bc, row_add_i8, &r);
+}
+
+void tm_fast_mul_int8(const struct tm_isa_ops *ops, const struct tm_mul_params *p,
+		      const struct tm_bcast *bc, const int8_t *a, const int8_t *b, int8_t *out)
+{
+	struct bin_run r = { .ops = ops, .bc = bc, .a = a, .b = b, .out = out, .mul = p };
+
+	bcast_rows(bc, row_mul_i8, &r);
+}
+
+void tm_fast_bin_f32(const struct tm_isa_ops *ops, enum tm_fast_binop op,
+		     const struct tm_bcast *bc, const float *a, const float *b, float lo,
+		     float hi, float *out)
+{
+	struct bin_run r = { .ops = ops, .bc = bc, .a = a, .b = b, .out = out, .op = op,
+			     .lo = lo, .hi = hi };
+
+	bcast_rows(bc, row_f32, &r);
+}

@@ -1,0 +1,179 @@
+// SPDX-License-Identifier: MIT
+/*
+ * avx512_vnni.c - x86-64 AVX-512 (F, BW, VL) + VNNI primitives, built with
+ * those -m flags and run only when CPUID reports all of them. vpdpbusd
+ * multiplies the unsigned panel bytes (x + 128) by the signed weights and adds
+ * four products into each int32 lane without saturation, so the int8 GEMM
+ * wraps exactly like the reference. Pools and elementwise rows reuse the AVX2
+ * code (VNNI machines have AVX2; those loops are memory bound).
+ */
+#include "simd_avx2.h"
+#include "x86.h"
+
+#define MR 4
+
+static __mmask16 lanes(size_t n)
+{
+	return n >= 16 ? (__mmask16)0xffff : (__mmask16)((1u << n) - 1);
+}
+
+/* The 16-lane twin of tm_srdhm_avx2() / tm_rdivpot_avx2() (see there). */
+static __m512i mbqm512(__m512i x, __m512i q, __m512i ls, __m512i rs)
+{
+	const __m512i nudge = _mm512_set1_epi64(1ll << 30), one = _mm512_set1_epi32(1);
+	__m512i ev, od, r, mask, rem, thr;
+
+	x = _mm512_sllv_epi32(x, ls);
+	ev = _mm512_add_epi64(_mm512_mul_epi32(x, q), nudge);
+	od = _mm512_add_epi64(_mm512_mul_epi32(_mm512_srli_epi64(x, 32), _mm512_srli_epi64(q, 32)),
+			      nudge);
+	r = _mm512_mask_blend_epi32(0xaaaa, _mm512_srli_epi64(ev, 31), _mm512_slli_epi64(od, 1));
+	r = _mm512_mask_sub_epi32(r, _mm512_cmpeq_epi32_mask(r, _mm512_set1_epi32(INT32_MIN)), r,
+				  one);
+	mask = _mm512_sub_epi32(_mm512_sllv_epi32(one, rs), one);
+	rem = _mm512_and_si512(r, mask);
+	thr = _mm512_sub_epi32(_mm512_srli_epi32(mask, 1), _mm512_srai_epi32(r, 31));
+	r = _mm512_srav_epi32(r, rs);
+	return _mm512_mask_add_epi32(r, _mm512_cmpgt_epi32_mask(rem, thr), r, one);
+}
+
+static __m512i rq512(__m512i acc, const struct tm_rq *rq, size_t c)
+{
+	__m512i v = mbqm512(acc, _mm512_loadu_si512(rq->q_fixed + c),
+			    _mm512_loadu_si512(rq->lshift + c), _mm512_loadu_si512(rq->rshift + c));
+
+	v = _mm512_add_epi32(v, _mm512_set1_epi32(rq->out_zp));
+	v = _mm512_max_epi32(v, _mm512_set1_epi32(rq->act_min));
+	return _mm512_min_epi32(v, _mm512_set1_epi32(rq->act_max));
+}
+
+static void store16_i8(int8_t *out, __m512i v, size_t n)
+{
+	_mm_mask_storeu_epi8(out, lanes(n), _mm512_cvtsepi32_epi8(v));
+}
+
+/* ---- int8 GEMM: uint8 panel, weights [blk][kp / 4][16][4] -------------------- */
+
+static void gemm_i8(const struct tm_gemm_i8 *g, const void *a, size_t m, const int32_t *bias,
+		    int8_t *out, size_t ldo)
+{
+	const uint8_t *panel = a;
+
+	for (size_t n0 = 0; n0 < g->n; n0 += 16) {
+		size_t nv = g->n - n0 < 16 ? g->n - n0 : 16;
+		const int8_t *wb = g->w + n0 * g->kp;
+		__m512i init = _mm512_loadu_si512(g->corr + n0);
+
+		if (bias)
+			init = _mm512_add_epi32(init, _mm512_maskz_loadu_epi32(lanes(nv), bias + n0));
+		for (size_t r0 = 0; r0 < m; r0 += MR) {
+			size_t mr = m - r0 < MR ? m - r0 : MR;
+			const uint8_t *rows[MR];
+			__m512i acc[MR];
+
+			for (size_t r = 0; r < MR; r++) {
+				rows[r] = panel + (r0 + (r < mr ? r : mr - 1)) * g->kp;
+				acc[r] = init;
+			}
+			for (size_t j = 0; j < g->kp / 4; j++) {
+				__m512i w = _mm512_loadu_si512(wb + j * 64);
+
+				for (int r = 0; r < MR; r++)
+					acc[r] = _mm512_dpbusd_epi32(acc[r],
+						_mm512_set1_epi32(tm_ld32(rows[r] + 4 * j)), w);
+			}
+			for (size_t r = 0; r < mr; r++)
+				store16_i8(out + (r0 + r) * ldo + n0, rq512(acc[r], &g->rq, n0), nv);
+		}
+	}
+}
+
+/* ---- float GEMM: weights [blk][k][32] ----------------------------------------------- */
+
+static __m512 clamp512(__m512 v, __m512 lo, __m512 hi)
+{
+	return _mm512_min_ps(hi, _mm512_max_ps(lo, v));
+}
+
+static void gemm_f32(const struct tm_gemm_f32 *g, const float *a, size_t m, const float *bias,
+		     float *out, size_t ldo)
+{
+	const __m512 lo = _mm512_set1_ps(g->act_min), hi = _mm512_set1_ps(g->act_max);
+
+	for (size_t n0 = 0; n0 < g->n; n0 += 32) {
+		size_t nv = g->n - n0 < 32 ? g->n - n0 : 32;
+		__mmask16 k0 = lanes(nv), k1 = lanes(nv > 16 ? nv - 16 : 0);
+		const float *wb = g->w + n0 * g->k;
+		__m512 b0 = bias ? _mm512_maskz_loadu_ps(k0, bias + n0) : _mm512_setzero_ps();
+		__m512 b1 = bias ? _mm512_maskz_loadu_ps(k1, bias + n0 + 16) : _mm512_setzero_ps();
+
+		for (size_t r0 = 0; r0 < m; r0 += MR) {
+			size_t mr = m - r0 < MR ? m - r0 : MR;
+			const float *rows[MR];
+			__m512 c0[MR], c1[MR];
+
+			for (size_t r = 0; r < MR; r++) {
+				rows[r] = a + (r0 + (r < mr ? r : mr - 1)) * g->k;
+				c0[r] = b0;
+				c1[r] = b1;
+			}
+			for (size_t j = 0; j < g->k; j++) {
+				__m512 w0 = _mm512_loadu_ps(wb + j * 32);
+				__m512 w1 = _mm512_loadu_ps(wb + j * 32 + 16);
+
+				for (int r = 0; r < MR; r++) {
+					__m512 x = _mm512_set1_ps(rows[r][j]);
+
+					c0[r] = _mm512_fmadd_ps(x, w0, c0[r]);
+					c1[r] = _mm512_fmadd_ps(x, w1, c1[r]);
+				}
+			}
+			for (size_t r = 0; r < mr; r++) {
+				float *o = out + (r0 + r) * ldo + n0;
+
+				_mm512_mask_storeu_ps(o, k0, clamp512(c0[r], lo, hi));
+				_mm512_mask_storeu_ps(o + 16, k1, clamp512(c1[r], lo, hi));
+			}
+		}
+	}
+}
+
+/* ---- depthwise ------------------------------------------------------------------- */
+
+static void dw_i8(const struct tm_dw_i8 *d, const int8_t *const *in, const int8_t *const *w,
+		  size_t ntaps, const int32_t *bias, int8_t *out)
+{
+	const __m512i zp = _mm512_set1_epi32(d->in_zp);
+
+	for (size_t c0 = 0; c0 < d->c; c0 += 16) {
+		size_t nv = d->c - c0 < 16 ? d->c - c0 : 16;
+		__mmask16 k = lanes(nv);
+		__m512i acc = _mm512_setzero_si512();
+
+		for (size_t t = 0; t < ntaps; t++) {
+			__m512i x = _mm512_cvtepi8_epi32(_mm_maskz_loadu_epi8(k, in[t] + c0));
+			__m512i wv = _mm512_cvtepi8_epi32(_mm_maskz_loadu_epi8(k, w[t] + c0));
+
+			acc = _mm512_add_epi32(acc, _mm512_mullo_epi32(_mm512_sub_epi32(x, zp), wv));
+		}
+		if (bias)
+			acc = _mm512_add_epi32(acc, _mm512_maskz_loadu_epi32(k, bias + c0));
+		store16_i8(out + c0, rq512(acc, &d->rq, c0), nv);
+	}
+}
+
+const struct tm_isa_ops tm_isa_vnni = {
+	.i8_nr = 16, .i8_kr = 4, .i8_a16 = 0, .i8_xoff = 128,
+	.gemm_i8 = gemm_i8,
+	.f32_nr = 32,
+	.gemm_f32 = gemm_f32,
+	.dw_i8 = dw_i8,
+	.dw_f32 = tm_avx2_dw_f32,
+	.max_i8 = tm_avx2_max_i8,
+	.avg_i8 = tm_avx2_avg_i8,
+	.max_f32 = tm_avx2_max_f32,
+	.avg_f32 = tm_avx2_avg_f32,
+	.add_i8 = tm_avx2_add_i8,
+	.mul_i8 = tm_avx2_mul_i8,
+	.bin_f32 = tm_avx2_bin_f32,
+};
