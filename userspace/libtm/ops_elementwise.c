@@ -19,6 +19,7 @@
 #include <float.h>
 #include <math.h>
 #include <string.h>
+#include "dispatch.h"
 #include "elementwise.h"
 #include "nn.h"
 #include "ops.h"
@@ -147,6 +148,7 @@ static int common_dtype(struct tm_op_ctx *ctx, unsigned *dtype)
 struct bin_state {
 	enum tm_binop op;
 	unsigned dtype;
+	const struct tm_isa_ops *fast;   /* ADD/SUB/MUL rows of kernels/dispatch.h, or NULL */
 	struct tm_bcast bc;
 	float lo, hi;
 	union {
@@ -190,6 +192,20 @@ static int bin_prepare_int8(struct tm_op_ctx *ctx, struct bin_state *s)
 	return 0;
 }
 
+/* The optimised ADD/SUB/MUL, chosen once here, when the broadcast suits them. */
+static int bin_prepare_fast(struct tm_op_ctx *ctx, struct bin_state *s)
+{
+	const char *why = "";
+	int isa = tm_isa_select(&why);
+
+	if (isa < 0)
+		return tm_op_fail(ctx, "%s", why);
+	if ((s->op == TM_BINOP_ADD || s->op == TM_BINOP_SUB || s->op == TM_BINOP_MUL) &&
+	    tm_fast_bcast_ok(&s->bc))
+		s->fast = tm_isa_ops_get(isa);
+	return 0;
+}
+
 static int bin_prepare(struct tm_op_ctx *ctx, size_t *scratch)
 {
 	const struct tm_tensor *a, *b, *o;
@@ -220,7 +236,22 @@ static int bin_prepare(struct tm_op_ctx *ctx, size_t *scratch)
 				    &s->lo, &s->hi))
 			return -EINVAL;
 	}
-	return s->dtype == TM_DTYPE_INT8 ? bin_prepare_int8(ctx, s) : 0;
+	return s->dtype == TM_DTYPE_INT8 && bin_prepare_int8(ctx, s) ? -EINVAL :
+	       bin_prepare_fast(ctx, s);
+}
+
+static int bin_eval_fast(const struct bin_state *s, const void *a, const void *b, void *o)
+{
+	enum tm_fast_binop op = s->op == TM_BINOP_ADD ? TM_FAST_ADD :
+				s->op == TM_BINOP_SUB ? TM_FAST_SUB : TM_FAST_MUL;
+
+	if (s->dtype == TM_DTYPE_FLOAT32)
+		tm_fast_bin_f32(s->fast, op, &s->bc, a, b, s->lo, s->hi, o);
+	else if (op == TM_FAST_MUL)
+		tm_fast_mul_int8(s->fast, &s->mul, &s->bc, a, b, o);
+	else
+		tm_fast_add_int8(s->fast, &s->add, op == TM_FAST_ADD ? 1 : -1, &s->bc, a, b, o);
+	return 0;
 }
 
 static int bin_eval(struct tm_op_ctx *ctx)
@@ -229,6 +260,8 @@ static int bin_eval(struct tm_op_ctx *ctx)
 	const void *a = ctx->in[0]->data, *b = ctx->in[1]->data;
 	void *o = ctx->out[0]->data;
 
+	if (s->fast)
+		return bin_eval_fast(s, a, b, o);
 	if (s->dtype == TM_DTYPE_FLOAT32) {
 		tm_binary_f32_ref(s->op, &s->bc, a, b, o, s->lo, s->hi);
 		return 0;
