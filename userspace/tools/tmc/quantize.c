@@ -92,7 +92,7 @@ static int is_activation(const struct ir_graph *g, int t)
 /* May node @i run in int8? Every activation it touches must have a range. */
 static int wants_int8(const struct ir_graph *g, const struct ir_node *n, const struct tmc_opts *o)
 {
-	if (!int8_kernel(n->tm_op) || keep_float(o, n) || n->n_out != 1)
+	if (!int8_kernel(n->tm_op) || n->keep_float || keep_float(o, n) || n->n_out != 1)
 		return 0;
 	if (n->tm_op == TM_OP_PAD && ((const struct tm_pad_options *)(const void *)n->opts)->value != 0)
 		return 0;
