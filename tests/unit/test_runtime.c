@@ -96,6 +96,8 @@ static void test_runtime_device_absent(void)
 	char err[TM_ERRLEN];
 
 	build_two_ops(TM_OP_RELU);
+	/* sim is built: make its library absent (backend_sim.c's lookup). */
+	setenv("TM_SIMLIB", "/nonexistent/libtmsim.so", 1);
 	for (unsigned i = 0; i < TM_ARRAY_SIZE(absent); i++) {
 		struct tm_runtime_options o = { .device = absent[i] };
 		err[0] = '\0';
@@ -104,6 +106,7 @@ static void test_runtime_device_absent(void)
 		CHECK_STR_CONTAINS(err, absent[i]);
 		CHECK_STR_CONTAINS(err, "not available");
 	}
+	unsetenv("TM_SIMLIB");
 }
 
 static void test_runtime_device_unknown(void)

@@ -155,6 +155,7 @@ struct tm_layer_profile {
 	uint64_t ns;             /* wall time of the op */
 	uint64_t cycles;         /* device cycles, 0 on the CPU */
 	uint64_t macs;           /* useful multiply-accumulates */
+	double mac_util;         /* device: macs / (cycles * the array's peak MACs per cycle) */
 };
 TM_API int tm_runtime_profile(const struct tm_runtime *rt, unsigned op,
 			      struct tm_layer_profile *prof);

@@ -10,8 +10,9 @@
  * Backends:
  *   cpu  in libtm: host memory; runs a segment's ops with the CPU kernels.
  *        Always present; also where a failed device segment is re-run.
- *   sim  (later) the TMA simulator: libtmsim, dlopen()ed on demand so libtm on
- *        a board carries no Verilator or C++ code.
+ *   sim  the TMA simulator (backend_sim.c): libtmsim, dlopen()ed on demand so
+ *        libtm on a board carries no Verilator or C++ code. "sim:model" or
+ *        "sim:rtl" picks the engine.
  *   drm  (later) the tmaccel kernel driver through libdrm on a render node.
  *
  * A backend that is not built reports why; tm_backend_open() fails with
@@ -34,6 +35,8 @@ enum tm_backend_cap {
 	TM_CAP_INT8        = 1u << 2, /* int8 activations and weights */
 	TM_CAP_INT4        = 1u << 3, /* int4 packed weights */
 	TM_CAP_SPARSE_2_4  = 1u << 4, /* 2:4 compressed weights */
+	TM_CAP_DEPTHWISE   = 1u << 5, /* depthwise convolution */
+	TM_CAP_TMA_CMDS    = 1u << 6, /* runs uapi/tma_cmd.h command streams */
 };
 
 /**
@@ -67,9 +70,12 @@ struct tm_job_region {
  * struct tm_job - one segment: ops [@first_op, @first_op + @n_ops) of subgraph 0.
  * @ctx: the runtime's op contexts of the segment (tensors bound to the arena).
  * @impl: the CPU implementations of those ops (backends with TM_CAP_CPU_OPS).
- * @cmd: the lowered command stream (device backends; NULL on the CPU).
+ * @cmd: the buffer of the lowered command stream (device backends; NULL on the CPU).
+ * @cmd_offset: where the stream starts in @cmd.
  * @cmd_bytes: its length.
- * @regions: the memory the command stream may address.
+ * @regions: the memory the command stream may address; the backend adds
+ *           regions of its own after these (command stream, completion
+ *           record), so a job leaves TM_JOB_MAX_REGIONS - 2 at most.
  * @n_regions: entries used in @regions.
  * @op_ns: if not NULL, receives the wall time of each op (CPU) or of the job.
  * @op_cycles: if not NULL, receives device cycles per op.
@@ -79,7 +85,7 @@ struct tm_job {
 	struct tm_op_ctx *ctx;
 	const struct tm_op_impl *const *impl;
 	struct tm_buf *cmd;
-	uint64_t cmd_bytes;
+	uint64_t cmd_offset, cmd_bytes;
 	struct tm_job_region regions[TM_JOB_MAX_REGIONS];
 	unsigned n_regions;
 	uint64_t *op_ns;
@@ -105,6 +111,7 @@ struct tm_job_status {
  * struct tm_backend_ops - what a backend implements.
  * @name: "cpu", "sim", "drm".
  * @open: create an instance; -ENODEV with a message when the device is absent.
+ *        @arg is what followed ':' in the device name ("sim:model"), or NULL.
  * @close: release the instance and every buffer still allocated.
  * @caps: describe the device.
  * @op_supported: the partitioner's question: can this op run here? 1 yes,
@@ -119,7 +126,7 @@ struct tm_job_status {
  */
 struct tm_backend_ops {
 	const char *name;
-	int (*open)(struct tm_backend **out, char *err, size_t errlen);
+	int (*open)(struct tm_backend **out, const char *arg, char *err, size_t errlen);
 	void (*close)(struct tm_backend *be);
 	void (*caps)(const struct tm_backend *be, struct tm_backend_caps *caps);
 	int (*op_supported)(const struct tm_backend *be, const struct tm_op_ctx *ctx,
@@ -140,7 +147,9 @@ struct tm_backend {
 /**
  * tm_backend_open() - open a backend by name.
  * @name: "cpu", "sim", "drm", or "auto"/NULL for the best one present (a
- *        device if there is one, else the CPU).
+ *        device if there is one, else the CPU; the simulator is never
+ *        picked by "auto": it is not hardware). "name:arg" passes arg to the
+ *        backend ("sim:model").
  * @return 0, -ENODEV (named backend absent or not built: why in @err),
  *         -EINVAL (unknown name), -ENOMEM.
  */
@@ -154,5 +163,7 @@ static inline void tm_backend_close(struct tm_backend *be)
 
 /* The CPU backend (backend_cpu.c). */
 extern const struct tm_backend_ops tm_backend_cpu_ops;
+/* The simulated TMA (backend_sim.c). */
+extern const struct tm_backend_ops tm_backend_sim_ops;
 
 #endif /* TM_BACKEND_H */

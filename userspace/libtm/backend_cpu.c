@@ -30,9 +30,15 @@ static struct cpu_backend *to_cpu(struct tm_backend *be)
 	return (struct cpu_backend *)be;
 }
 
-static int cpu_open(struct tm_backend **out, char *err, size_t errlen)
+static int cpu_open(struct tm_backend **out, const char *arg, char *err, size_t errlen)
 {
-	struct cpu_backend *cpu = calloc(1, sizeof(*cpu));
+	struct cpu_backend *cpu;
+
+	if (arg) {
+		tm_set_error(err, errlen, "device 'cpu' takes no argument (got '%s')", arg);
+		return -EINVAL;
+	}
+	cpu = calloc(1, sizeof(*cpu));
 
 	if (!cpu) {
 		tm_set_error(err, errlen, "device 'cpu': out of memory");

@@ -6,8 +6,11 @@
  * bind every tensor of subgraph 0 to the model's const data or to its arena
  * slot, prepare every op (its glue checks and precomputes), size the shared
  * scratch, place the ops and cut them into segments (contiguous ops with the
- * same placement). tm_runtime_invoke() then only submits the segments: no
- * allocation, no lookups. Subgraphs other than 0 hold IF bodies, which have
+ * same placement), and lower the device segments to command streams (weights,
+ * requantization tables and commands built here, once). tm_runtime_invoke()
+ * then only submits the segments: no allocation, no lookups. A device
+ * segment that fails is re-run on the CPU; the invoke succeeds and
+ * tm_runtime_error() says what happened. Subgraphs other than 0 hold IF bodies, which have
  * no opcode yet, so only subgraph 0 runs.
  */
 #include <errno.h>
@@ -15,7 +18,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include "backend.h"
+#include "lower_tma.h"
+#include "partition.h"
 #include "planner.h"
 
 /* Per-op state from tm_op_alloc_state(), chained for release. */
@@ -27,6 +33,12 @@ struct rt_state {
 struct rt_segment {
 	struct tm_backend *be;
 	unsigned first, n;
+	uint64_t cmd_offset, cmd_bytes;  /* device: the segment's stream in cmd_buf */
+};
+
+/* A device op's own stream (its commands + END), for per-layer cycles. */
+struct rt_op_cmds {
+	uint64_t offset, bytes;
 };
 
 struct tm_runtime {
@@ -36,6 +48,8 @@ struct tm_runtime {
 	unsigned n_ops;
 	struct tm_backend *be;           /* the device asked for (maybe the CPU) */
 	struct tm_backend *cpu;          /* the CPU backend (== be for "cpu") */
+	struct tm_backend *dev;          /* be if it runs TMA commands, else NULL */
+	struct tm_backend_caps caps;     /* of dev */
 	struct tm_tensor *tensors;       /* one per model tensor */
 	struct tm_op_ctx *ctx;           /* one per op of subgraph 0 */
 	const struct tm_op_impl **impl;
@@ -44,6 +58,11 @@ struct tm_runtime {
 	struct rt_segment *segs;
 	unsigned n_segs;
 	struct tm_buf *arena_buf, *scratch_buf;
+	struct tm_buf *const_buf, *cmd_buf; /* device: weights + channel tables, commands */
+	uint64_t const_size;
+	uint8_t *on_dev;                 /* per op: placed on the device */
+	char (*reasons)[TM_REASON_LEN];  /* per op: why it runs where it runs */
+	struct rt_op_cmds *op_cmds;
 	size_t arena_size, scratch_size;
 	struct rt_state *states;
 	unsigned profile;
@@ -128,6 +147,8 @@ static int bind_tensors(struct tm_runtime *rt)
 	if (!items)
 		return -ENOMEM;
 	ret = tm_plan_lifetimes(m, items, rt->err, sizeof(rt->err));
+	if (!ret && rt->dev)
+		tm_partition_extend_lifetimes(m, items);
 	if (!ret)
 		ret = tm_plan_arena(items, m->n_tensors, &size);
 	if (!ret && size > SIZE_MAX)
@@ -249,31 +270,130 @@ static int alloc_scratch(struct tm_runtime *rt)
 	return 0;
 }
 
+/* MAC utilisation of a device layer: int4 weights double the array's rate. */
+static double mac_util(const struct tm_runtime *rt, unsigned i, uint64_t cycles)
+{
+	double peak = (double)rt->caps.array_rows * rt->caps.array_cols *
+		      (rt->ctx[i].in[1]->dtype == TM_DTYPE_INT4 ? 2 : 1);
+
+	return cycles && peak > 0 ? (double)rt->ctx[i].macs / ((double)cycles * peak) : 0.0;
+}
+
 /*
  * Decide where each op runs and cut the ops into segments: maximal runs of
- * consecutive ops on the same backend, one job each. Every op has a CPU
- * implementation by now, and no device backend takes ops yet (the partitioner
- * and lowering come with the sim backend), so all ops run on the CPU; the
- * reason is what tmrun --profile shows.
+ * consecutive ops on the same backend, one job each. The reason of every
+ * placement is what tmrun --profile shows.
  */
 static int place_ops(struct tm_runtime *rt, int device_named)
 {
-	const char *reason = device_named ? "device cpu requested" : "no accelerator present";
-
 	rt->segs = calloc(rt->n_ops ? rt->n_ops : 1, sizeof(*rt->segs));
 	if (!rt->segs)
 		return -ENOMEM;
 	for (unsigned i = 0; i < rt->n_ops; i++) {
-		struct tm_backend *be = rt->cpu;
+		struct tm_backend *be;
 
+		rt->on_dev[i] = (uint8_t)tm_partition_op(rt->dev, &rt->ctx[i], rt->reasons[i],
+							 TM_REASON_LEN);
+		if (!rt->dev && device_named)
+			snprintf(rt->reasons[i], TM_REASON_LEN, "device cpu requested");
+		else if (!rt->dev)
+			snprintf(rt->reasons[i], TM_REASON_LEN, "no accelerator present");
+		be = rt->on_dev[i] ? rt->dev : rt->cpu;
 		rt->prof[i] = (struct tm_layer_profile){
-			.op = i, .placement = "cpu", .reason = reason, .macs = rt->ctx[i].macs,
+			.op = i, .placement = rt->on_dev[i] ? "device" : "cpu",
+			.reason = rt->reasons[i], .macs = rt->ctx[i].macs,
 		};
 		if (!rt->n_segs || rt->segs[rt->n_segs - 1].be != be)
 			rt->segs[rt->n_segs++] = (struct rt_segment){ .be = be, .first = i };
 		rt->segs[rt->n_segs - 1].n++;
 	}
 	return 0;
+}
+
+/* Commands of a device segment: its ops' commands and END, then per op the same alone. */
+static unsigned segment_cmds(const struct tm_runtime *rt, const struct rt_segment *s)
+{
+	unsigned n = 1;
+
+	for (unsigned i = s->first; i < s->first + s->n; i++)
+		n += 2 * tm_lower_cmd_count(&rt->ctx[i]) + 1;
+	return n;
+}
+
+static int alloc_device_bufs(struct tm_runtime *rt, unsigned n_cmds)
+{
+	struct tm_backend *d = rt->dev;
+	int ret;
+
+	rt->const_size = 0;
+	for (unsigned i = 0; i < rt->n_ops; i++)
+		if (rt->on_dev[i])
+			rt->const_size += tm_lower_const_bytes(&rt->ctx[i]);
+	ret = d->ops->buf_alloc(d, rt->const_size, &rt->const_buf);
+	if (!ret)
+		ret = d->ops->buf_alloc(d, (size_t)n_cmds * TMA_CMD_SIZE, &rt->cmd_buf);
+	if (ret)
+		snprintf(rt->err, sizeof(rt->err), "cannot allocate device buffers for %u commands "
+			 "and %llu bytes of weights", n_cmds, (unsigned long long)rt->const_size);
+	return ret;
+}
+
+/* Lower one device segment at command @*pos and const offset @*koff. */
+static int lower_segment(struct tm_runtime *rt, struct rt_segment *s, unsigned *pos,
+			 uint64_t *koff)
+{
+	struct tma_cmd *cmds = rt->dev->ops->buf_map(rt->dev, rt->cmd_buf);
+	uint8_t *konst = rt->dev->ops->buf_map(rt->dev, rt->const_buf);
+	const void *arena = arena_base(rt);
+	unsigned at = *pos, seg_start = *pos;
+	char why[TM_REASON_LEN];
+
+	for (unsigned i = s->first; i < s->first + s->n; i++) {
+		unsigned n = tm_lower_cmd_count(&rt->ctx[i]);
+
+		if (tm_lower_op(&rt->ctx[i], arena, konst + *koff, *koff, &cmds[at], why,
+				sizeof(why))) {
+			op_error(rt, i, "cannot lower to device commands: %s", why);
+			return -EINVAL;
+		}
+		at += n;
+		*koff += tm_lower_const_bytes(&rt->ctx[i]);
+	}
+	tm_lower_end(&cmds[at++]);
+	s->cmd_offset = (uint64_t)seg_start * TMA_CMD_SIZE;
+	s->cmd_bytes = (uint64_t)(at - seg_start) * TMA_CMD_SIZE;
+	/* Each op alone, for per-layer cycles when profiling. */
+	for (unsigned i = s->first, src = seg_start; i < s->first + s->n; i++) {
+		unsigned n = tm_lower_cmd_count(&rt->ctx[i]);
+
+		memcpy(&cmds[at], &cmds[src], (size_t)n * sizeof(*cmds));
+		tm_lower_end(&cmds[at + n]);
+		rt->op_cmds[i] = (struct rt_op_cmds){ (uint64_t)at * TMA_CMD_SIZE,
+						      (uint64_t)(n + 1) * TMA_CMD_SIZE };
+		src += n;
+		at += n + 1;
+	}
+	*pos = at;
+	return 0;
+}
+
+/* Build the device's weights, channel tables and command streams, once. */
+static int lower_segments(struct tm_runtime *rt)
+{
+	unsigned n_cmds = 0, pos = 0;
+	uint64_t koff = 0;
+	int ret;
+
+	for (unsigned k = 0; k < rt->n_segs; k++)
+		if (rt->segs[k].be == rt->dev)
+			n_cmds += segment_cmds(rt, &rt->segs[k]);
+	if (!rt->dev || !n_cmds)
+		return 0;
+	ret = alloc_device_bufs(rt, n_cmds);
+	for (unsigned k = 0; k < rt->n_segs && !ret; k++)
+		if (rt->segs[k].be == rt->dev)
+			ret = lower_segment(rt, &rt->segs[k], &pos, &koff);
+	return ret;
 }
 
 static int alloc_tables(struct tm_runtime *rt)
@@ -286,7 +406,11 @@ static int alloc_tables(struct tm_runtime *rt)
 	rt->impl = calloc(no, sizeof(*rt->impl));
 	rt->prof = calloc(no, sizeof(*rt->prof));
 	rt->op_ns = calloc(no, sizeof(*rt->op_ns));
-	return rt->tensors && rt->ctx && rt->impl && rt->prof && rt->op_ns ? 0 : -ENOMEM;
+	rt->on_dev = calloc(no, sizeof(*rt->on_dev));
+	rt->reasons = calloc(no, sizeof(*rt->reasons));
+	rt->op_cmds = calloc(no, sizeof(*rt->op_cmds));
+	return rt->tensors && rt->ctx && rt->impl && rt->prof && rt->op_ns && rt->on_dev &&
+	       rt->reasons && rt->op_cmds ? 0 : -ENOMEM;
 }
 
 static int open_backends(struct tm_runtime *rt, const char *device)
@@ -299,6 +423,9 @@ static int open_backends(struct tm_runtime *rt, const char *device)
 		rt->cpu = rt->be;
 		return 0;
 	}
+	rt->be->ops->caps(rt->be, &rt->caps);
+	if (rt->caps.flags & TM_CAP_TMA_CMDS)
+		rt->dev = rt->be;
 	return tm_backend_open("cpu", &rt->cpu, rt->err, sizeof(rt->err));
 }
 
@@ -330,6 +457,8 @@ static int runtime_setup(struct tm_runtime *rt, const struct tm_runtime_options 
 		ret = alloc_scratch(rt);
 	if (!ret)
 		ret = place_ops(rt, device && strcmp(device, "auto"));
+	if (!ret)
+		ret = lower_segments(rt);
 	return ret;
 }
 
@@ -375,12 +504,19 @@ void tm_runtime_del(struct tm_runtime *rt)
 	}
 	if (rt->scratch_buf)
 		rt->cpu->ops->buf_free(rt->cpu, rt->scratch_buf);
+	if (rt->cmd_buf)
+		rt->dev->ops->buf_free(rt->dev, rt->cmd_buf);
+	if (rt->const_buf)
+		rt->dev->ops->buf_free(rt->dev, rt->const_buf);
 	if (rt->arena_buf)
 		rt->be->ops->buf_free(rt->be, rt->arena_buf);
 	if (rt->cpu != rt->be)
 		tm_backend_close(rt->cpu);
 	tm_backend_close(rt->be);
 	free(rt->segs);
+	free(rt->op_cmds);
+	free(rt->reasons);
+	free(rt->on_dev);
 	free(rt->op_ns);
 	free(rt->prof);
 	free(rt->impl);
@@ -427,37 +563,122 @@ const void *tm_runtime_output(struct tm_runtime *rt, unsigned i, size_t *bytes)
 	return io_tensor(rt, rt->sg->n_inputs + i, bytes)->data;
 }
 
-static int run_segment(struct tm_runtime *rt, const struct rt_segment *s)
+static int run_job(struct tm_runtime *rt, struct tm_backend *be, struct tm_job *job,
+		   struct tm_job_status *st)
+{
+	uint64_t fence;
+	int ret = be->ops->submit(be, job, &fence);
+
+	if (!ret)
+		ret = be->ops->wait(be, fence, 0, st);
+	if (ret)
+		op_error(rt, job->first_op, "device %s: job not run (%s)", be->ops->name,
+			 strerror(-ret));
+	return ret;
+}
+
+static int run_cpu(struct tm_runtime *rt, unsigned first, unsigned n)
 {
 	struct tm_job job = {
-		.first_op = s->first,
-		.n_ops = s->n,
-		.ctx = &rt->ctx[s->first],
-		.impl = &rt->impl[s->first],
-		.op_ns = rt->profile ? &rt->op_ns[s->first] : NULL,
+		.first_op = first,
+		.n_ops = n,
+		.ctx = &rt->ctx[first],
+		.impl = &rt->impl[first],
+		.op_ns = rt->profile ? &rt->op_ns[first] : NULL,
 	};
 	struct tm_job_status st;
-	uint64_t fence;
-	int ret;
+	int ret = run_job(rt, rt->cpu, &job, &st);
 
-	ret = s->be->ops->submit(s->be, &job, &fence);
-	if (!ret)
-		ret = s->be->ops->wait(s->be, fence, 0, &st);
-	if (ret) {
-		op_error(rt, s->first, "device %s: job not run (%s)", s->be->ops->name,
-			 strerror(-ret));
+	if (ret)
 		return ret;
-	}
 	if (st.error)
 		op_error(rt, st.failed_op, "%s", st.msg);
 	return st.error;
+}
+
+static uint64_t now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+}
+
+/* One device job over [@offset, @offset + @bytes) of the command buffer. */
+static int run_dev_job(struct tm_runtime *rt, unsigned first, unsigned n, uint64_t offset,
+		       uint64_t bytes, struct tm_job_status *st)
+{
+	struct tm_job job = {
+		.first_op = first,
+		.n_ops = n,
+		.cmd = rt->cmd_buf,
+		.cmd_offset = offset,
+		.cmd_bytes = bytes,
+		.regions = {
+			[TM_LOWER_RGN_ARENA] = { rt->arena_buf, 0, rt->arena_size },
+			[TM_LOWER_RGN_CONST] = { rt->const_buf, 0, rt->const_size },
+		},
+		.n_regions = TM_LOWER_N_REGIONS,
+	};
+
+	return run_job(rt, rt->dev, &job, st);
+}
+
+/* Profiling: each op of the segment as its own job, for its cycles. */
+static int run_dev_profiled(struct tm_runtime *rt, const struct rt_segment *s,
+			    struct tm_job_status *st)
+{
+	for (unsigned i = s->first; i < s->first + s->n; i++) {
+		uint64_t t0 = now_ns();
+		int ret = run_dev_job(rt, i, 1, rt->op_cmds[i].offset, rt->op_cmds[i].bytes, st);
+
+		if (ret || st->error)
+			return ret;
+		rt->op_ns[i] = now_ns() - t0;
+		rt->prof[i].cycles = st->cycles;
+		rt->prof[i].mac_util = mac_util(rt, i, st->cycles);
+	}
+	return 0;
+}
+
+/*
+ * A device segment; if the device fails it, the CPU re-runs the whole
+ * segment (its inputs are still intact: see tm_partition_extend_lifetimes),
+ * and the runtime's error message keeps the account as a warning.
+ */
+static int run_dev(struct tm_runtime *rt, const struct rt_segment *s)
+{
+	struct tm_job_status st;
+	char msg[TM_ERRLEN];
+	int ret;
+
+	memset(&st, 0, sizeof(st));
+	if (rt->profile)
+		ret = run_dev_profiled(rt, s, &st);
+	else
+		ret = run_dev_job(rt, s->first, s->n, s->cmd_offset, s->cmd_bytes, &st);
+	if (ret)
+		return ret;
+	if (!st.error)
+		return 0;
+	snprintf(msg, sizeof(msg), "%s", st.msg);
+	ret = run_cpu(rt, s->first, s->n);
+	if (ret)
+		return ret;
+	for (unsigned i = s->first; i < s->first + s->n; i++)
+		rt->prof[i].cycles = 0, rt->prof[i].mac_util = 0.0;
+	op_error(rt, s->first, "%s; ops %u..%u re-run on the CPU", msg, s->first,
+		 s->first + s->n - 1);
+	return 0;
 }
 
 int tm_runtime_invoke(struct tm_runtime *rt)
 {
 	rt->err[0] = '\0';
 	for (unsigned k = 0; k < rt->n_segs; k++) {
-		int ret = run_segment(rt, &rt->segs[k]);
+		const struct rt_segment *s = &rt->segs[k];
+		int ret = s->be == rt->dev && rt->dev ? run_dev(rt, s) : run_cpu(rt, s->first, s->n);
+
 		if (ret)
 			return ret;
 	}
