@@ -216,8 +216,11 @@ static void text_profile(FILE *f, const struct tmrun_result *r)
 	unsigned n = tm_model_num_ops(r->model);
 	uint64_t total_ns = 0, total_macs = 0;
 
-	fprintf(f, "\n%4s  %-18s %-24s %-14s %-8s %-6s %-24s %10s %12s\n", "#", "op", "inputs",
-		"outputs", "dtype", "place", "reason", "time(us)", "MACs");
+	uint64_t total_cycles = 0;
+
+	fprintf(f, "\n%4s  %-18s %-24s %-14s %-8s %-6s %-24s %10s %12s %10s %6s\n", "#", "op",
+		"inputs", "outputs", "dtype", "place", "reason", "time(us)", "MACs", "cycles",
+		"util");
 	for (unsigned i = 0; i < n; i++) {
 		struct tm_op_info oi;
 		struct tm_layer_profile p;
@@ -227,14 +230,21 @@ static void text_profile(FILE *f, const struct tmrun_result *r)
 			continue;
 		operand_shapes(r->model, oi.inputs, oi.n_inputs, ins, sizeof(ins));
 		operand_shapes(r->model, oi.outputs, oi.n_outputs, outs, sizeof(outs));
-		fprintf(f, "%4u  %-18s %-24s %-14s %-8s %-6s %-24s %10.2f %12llu\n", i,
+		fprintf(f, "%4u  %-18s %-24s %-14s %-8s %-6s %-24s %10.2f %12llu", i,
 			tm_opcode_name(oi.opcode), ins, outs, op_dtype(r->model, &oi), p.placement,
 			p.reason, (double)p.ns / 1e3, (unsigned long long)p.macs);
+		if (p.cycles)
+			fprintf(f, " %10llu %5.1f%%\n", (unsigned long long)p.cycles,
+				100.0 * p.mac_util);
+		else
+			fprintf(f, " %10s %6s\n", "-", "-");
+		total_cycles += p.cycles;
 		total_ns += p.ns;
 		total_macs += p.macs;
 	}
-	fprintf(f, "%4s  %-18s %-24s %-14s %-8s %-6s %-24s %10.2f %12llu\n", "", "total", "", "", "",
-		"", "", (double)total_ns / 1e3, (unsigned long long)total_macs);
+	fprintf(f, "%4s  %-18s %-24s %-14s %-8s %-6s %-24s %10.2f %12llu %10llu\n", "", "total", "",
+		"", "", "", "", (double)total_ns / 1e3, (unsigned long long)total_macs,
+		(unsigned long long)total_cycles);
 }
 
 static const char *plural(unsigned n)
@@ -396,8 +406,9 @@ static void json_layer(FILE *f, const struct tmrun_result *r, unsigned i)
 	json_str(f, p.placement);
 	fputs(", \"reason\": ", f);
 	json_str(f, p.reason);
-	fprintf(f, ", \"ns\": %llu, \"cycles\": %llu, \"macs\": %llu}", (unsigned long long)p.ns,
-		(unsigned long long)p.cycles, (unsigned long long)p.macs);
+	fprintf(f, ", \"ns\": %llu, \"cycles\": %llu, \"macs\": %llu, \"mac_util\": %.4f}",
+		(unsigned long long)p.ns, (unsigned long long)p.cycles, (unsigned long long)p.macs,
+		p.mac_util);
 }
 
 void report_json(FILE *f, const struct tmrun_result *r)

@@ -311,6 +311,9 @@ static int run(struct tmrun_result *r, unsigned repeat)
 			free(t);
 			return ret;
 		}
+		/* A device job re-run on the CPU: the result is right, say what happened. */
+		if (tm_runtime_error(r->rt)[0])
+			fprintf(stderr, "tmrun: warning: run %u: %s\n", i + 1, tm_runtime_error(r->rt));
 	}
 	r->runs = repeat;
 	r->first_ns = t[0];
