@@ -6,3 +6,17 @@ all: $(BUILD)/dts/tma-sim.dtb
 
 UNIT_TESTS += test_offload
 test_offload_SRCS := tests/offload/test_offload.c
+
+# The compiled openWakeWord int8 models on the simulated TMA: byte-identical to
+# the CPU, and each injected device fault re-run on the CPU with a warning.
+CHECK_TARGETS += offload-models
+# make bench: the device table of docs/perf.md (clock stated here).
+BENCH_TARGETS += bench-offload
+OFFLOAD_CLOCK_MHZ ?= 200
+.PHONY: offload-models bench-offload
+offload-models: models all
+	@tests/record.sh offload-models $(PYTHON) tests/offload/offload_models.py check \
+		$(BUILD)/bin/tmrun $(OWW_INT8)
+bench-offload: models all
+	@$(PYTHON) tests/offload/offload_models.py bench $(BUILD)/bin/tmrun $(OFFLOAD_CLOCK_MHZ) \
+		$(OWW_INT8)
