@@ -108,12 +108,13 @@ check-targets: $(CHECK_TARGETS)
 
 bench: all $(BENCH_TARGETS)
 
-# The README's main command: a real openWakeWord model (fetched and compiled by
-# `make models`, tests/models/models.mk) run by tmrun with a per-layer profile.
-DEMO_MODEL ?= $(MODELS_DIR)/embedding_model.float.bin
+# The README's main command: a real openWakeWord model (fetched and compiled to
+# int8 by `make models`, tests/models/models.mk) run by tmrun on the simulated
+# accelerator with a per-layer profile (placement, device cycles, utilisation).
+DEMO_MODEL ?= $(MODELS_DIR)/embedding_model.int8.bin
 demo: deps
 	$(MAKE) --no-print-directory all models
-	$(BUILD)/bin/tmrun $(DEMO_MODEL) --profile
+	$(BUILD)/bin/tmrun $(DEMO_MODEL) --device sim --profile
 
 deps:
 	@.ci/deps.sh $(sort $(DEPS_APT))
