@@ -149,6 +149,12 @@ irqreturn_t tma_device_irq(int irq, void *data)
 	atomic_inc(&tdev->irqs);
 	if (status)
 		tma_write(tdev, TMA_REG_IRQ_STATUS, status);
+	/*
+	 * Clear before reading RING_HEAD: a job ending after the clear raises
+	 * the line again. Over the co-simulation mailbox the clear is posted,
+	 * so wait for it (the threaded handler may sleep).
+	 */
+	tma_sync(tdev);
 	/* Retire even without a cause bit: with co-simulation the image may lag. */
 	tma_retire(tdev);
 	if (status & TMA_IRQ_STATUS_RING_ERROR_MASK)

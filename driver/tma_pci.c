@@ -95,11 +95,18 @@ static int tma_pci_map(struct pci_dev *pdev, struct tma_pci *tp)
 			 (u64)pci_resource_len(pdev, 2));
 		return -ENODEV;
 	}
-	ret = pcim_iomap_regions(pdev, BIT(0) | BIT(2), "tmaccel");
+	ret = pcim_iomap_regions(pdev, BIT(0), "tmaccel");
 	if (ret)
 		return ret;
 	tp->regs = pcim_iomap_table(pdev)[0];
-	tp->shm = pcim_iomap_table(pdev)[2];
+	/*
+	 * BAR2 is mapped but not claimed: its third page belongs to the test
+	 * tooling (fault injection through sysfs resource2), and a claimed
+	 * region cannot be mapped there with the kernel's strict devmem.
+	 */
+	tp->shm = pcim_iomap(pdev, 2, TMA_COSIM_SHM_SIZE);
+	if (!tp->shm)
+		return -ENOMEM;
 	if (readl(&tma_mbox(tp)->magic) != TMA_COSIM_MBOX_MAGIC) {
 		dev_info(&pdev->dev, "ivshmem without the tmsim mailbox: not a TMA\n");
 		return -ENODEV;

@@ -1,0 +1,49 @@
+#!/bin/sh
+# /init of the test initramfs: load tmaccel, run the selftests and the
+# module cycles, check dmesg, print TMA-RESULT lines for the host, power off.
+export PATH=/bin:/sbin
+mount -t proc proc /proc
+mount -t sysfs sys /sys
+mount -t devtmpfs dev /dev
+mount -t debugfs debugfs /sys/kernel/debug
+for m in $(cat /modules.list); do insmod "/modules/$m" || echo "TMA-RESULT insmod-$m 1"; done
+result() { echo "TMA-RESULT $1 $2"; }
+TMO=timeout_ms=300
+insmod /tmaccel.ko $TMO
+result module-load $?
+i=0
+while [ ! -e /dev/dri/renderD128 ] && [ $i -lt 50 ]; do sleep 0.1; i=$((i + 1)); done
+
+echo TMA-SELFTEST-BEGIN
+/tma_test
+result selftests $?
+echo TMA-SELFTEST-END
+
+# debugfs shows the ring and the perf counters after the jobs above.
+d=$(ls -d /sys/kernel/debug/dri/*/ 2>/dev/null | while read -r x; do
+	[ -e "$x/perf" ] && echo "$x"; done | head -n 1)
+cat "$d/ring" "$d/perf"
+grep -q '^jobs_ok: [1-9]' "$d/perf" && grep -q '^RING_HEAD:' "$d/ring"
+result debugfs $?
+
+# Remove and reload the module, with jobs in flight each time.
+ok=0
+for n in 1 2 3; do
+	/tma_burst 24 >/dev/null || ok=1
+	rmmod tmaccel || ok=1
+	insmod /tmaccel.ko $TMO || ok=1
+	i=0
+	while [ ! -e /dev/dri/renderD128 ] && [ $i -lt 50 ]; do sleep 0.1; i=$((i + 1)); done
+	/tma_burst 2 check >/dev/null || ok=1
+done
+result rmmod-reload-cycles $ok
+
+dmesg > /dmesg.txt
+if grep -E 'WARNING|BUG|Oops|Call Trace|general protection' /dmesg.txt; then
+	result dmesg-clean 1
+	cat /dmesg.txt
+else
+	result dmesg-clean 0
+fi
+echo TMA-DONE
+poweroff -f

@@ -1,0 +1,52 @@
+#!/bin/sh
+# run-qemu.sh BUILD KVER: boot Debian's kernel under QEMU (TCG) with tmsim as
+# the TMA behind ivshmem-doorbell, run the guest tests (guest-init.sh) and
+# record every selftest case and guest check in build/results.txt.
+set -u
+B=$1
+KVER=$2
+here=$(dirname "$0")
+tag=tma-$$-$(date +%s)
+ram=/dev/shm/$tag-ram
+sock=/tmp/$tag.sock
+log=$B/driver/qemu.log
+simlog=$B/driver/tmsim.log
+results=build/results.txt
+mkdir -p build
+
+cleanup() {
+	[ -n "${simpid:-}" ] && kill "$simpid" 2>/dev/null && wait "$simpid" 2>/dev/null
+	rm -f "$ram" "$sock"
+}
+trap cleanup EXIT INT TERM
+
+"$B/bin/tmsim" --socket "$sock" --ram "$ram" --ram-size 512M \
+	--dtb "$B/dts/tma-sim.dtb" ${TMSIM_ENGINE:+--engine $TMSIM_ENGINE} 2>"$simlog" &
+simpid=$!
+i=0
+while [ ! -S "$sock" ] && [ $i -lt 100 ]; do sleep 0.05; i=$((i + 1)); done
+[ -S "$sock" ] || { echo "tmsim did not start:"; cat "$simlog"; echo "FAIL driver/qemu/tmsim-start" >>$results; exit 1; }
+
+start=$(date +%s)
+timeout 240 qemu-system-x86_64 -machine q35,memory-backend=ram0 -accel tcg -m 512M -smp 1 \
+	-object memory-backend-file,id=ram0,size=512M,mem-path="$ram",share=on \
+	-chardev socket,path="$sock",id=ivs -device ivshmem-doorbell,chardev=ivs,vectors=1 \
+	-kernel "/boot/vmlinuz-$KVER" -initrd "$B/driver/initramfs.cpio.gz" \
+	-append "console=ttyS0 quiet loglevel=4 panic=-1" -nographic -no-reboot \
+	</dev/null >"$log" 2>&1
+rc=$?
+echo "qemu: exit $rc after $(( $(date +%s) - start )) s (log: $log)"
+
+tr -d '\r' <"$log" | sed -n '/TMA-SELFTEST-BEGIN/,/TMA-SELFTEST-END/p' >"$B/driver/ktap.txt"
+sed -n -e 's/^ok [0-9]* \(.*\)/PASS driver\/kselftest\/\1/p' \
+       -e 's/^not ok [0-9]* \(.*\)/FAIL driver\/kselftest\/\1/p' "$B/driver/ktap.txt" \
+	| sed 's/ # .*//' >"$B/driver/results.part"
+tr -d '\r' <"$log" | sed -n 's/^TMA-RESULT \([^ ]*\) 0$/PASS driver\/guest\/\1/p; s/^TMA-RESULT \([^ ]*\) [1-9][0-9]*$/FAIL driver\/guest\/\1/p' \
+	>>"$B/driver/results.part"
+grep -q 'TMA-DONE' "$log" || echo "FAIL driver/guest/completed (qemu exit $rc)" >>"$B/driver/results.part"
+cat "$B/driver/results.part" >>$results
+grep '^FAIL' "$B/driver/results.part" && { echo "--- guest log tail:"; tail -n 60 "$log"; }
+pass=$(grep -c '^PASS' "$B/driver/results.part")
+fail=$(grep -c '^FAIL' "$B/driver/results.part")
+echo "$pass passed, $fail failed"
+[ "$fail" -eq 0 ] && [ "$pass" -gt 0 ]

@@ -1,0 +1,43 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * tma_burst N [check] - queue N jobs and exit without waiting, so the file
+ * closes and the module may be removed with jobs in flight (guest-init.sh's
+ * rmmod cycles). With "check" it waits for the last job and compares its
+ * output with the reference instead.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "tma_util.h"
+
+int main(int argc, char **argv)
+{
+	int n = argc > 1 ? atoi(argv[1]) : 16;
+	struct tma_fc fc;
+	int fd = tma_open();
+
+	if (fd < 0 || tma_fc_setup(fd, &fc, 8, 32, 16)) {
+		fprintf(stderr, "tma_burst: no tmaccel device\n");
+		return 1;
+	}
+	tma_fc_fill(&fc, 1);
+	for (int i = 0; i < n; i++)
+		if (tma_fc_submit(fd, &fc, 2, NULL)) {
+			perror("tma_burst: submit");
+			return 1;
+		}
+	if (argc > 2 && !strcmp(argv[2], "check")) {
+		struct drm_tma_job_status st;
+		int8_t want[8 * 16];
+
+		tma_fc_reference(&fc, want);
+		if (tma_wait_job(fd, &fc, &st) || st.status != TMA_OK ||
+		    memcmp(want, fc.out, sizeof(want))) {
+			fprintf(stderr, "tma_burst: last job wrong (status %u)\n", st.status);
+			return 1;
+		}
+	}
+	printf("tma_burst: %d jobs queued\n", n);
+	return 0;
+}
