@@ -44,3 +44,28 @@ driver-check:
 		|| { tail -n 30 $(BUILD)/driver-build.log; exit 1; }; \
 		tests/driver/mk-initramfs.sh $(BUILD) $(KVER)'
 	-@tests/driver/run-qemu.sh $(BUILD) $(KVER)
+
+# libFuzzer target for the validator (clang), like tests/fuzz/fuzz_model.mk.
+FUZZ_CC      ?= clang
+FUZZ_SECONDS ?= 20
+FUZZ_VALIDATE_CFLAGS := -g -O1 -std=c11 -D_GNU_SOURCE $(WARN) -Iuapi -Idriver \
+			-Ihw/regs/generated -I/usr/include/libdrm
+ifneq ($(shell command -v $(FUZZ_CC) 2>/dev/null),)
+CHECK_TARGETS += fuzz-validate
+endif
+
+$(BUILD)/fuzz/fuzz_validate: tests/driver/fuzz_validate.c driver/tma_validate.c
+	@mkdir -p $(dir $@)
+	$(FUZZ_CC) $(FUZZ_VALIDATE_CFLAGS) -fsanitize=fuzzer,address,undefined \
+		-fno-sanitize-recover=all $^ -o $@
+
+$(BUILD)/fuzz/fuzz_validate_seeds: tests/driver/fuzz_validate_seeds.c
+	@mkdir -p $(dir $@)
+	$(FUZZ_CC) $(FUZZ_VALIDATE_CFLAGS) $^ -o $@
+
+.PHONY: fuzz-validate
+fuzz-validate:
+	@tests/record.sh fuzz-validate sh -c '$(MAKE) --no-print-directory \
+		$(BUILD)/fuzz/fuzz_validate $(BUILD)/fuzz/fuzz_validate_seeds && \
+		tests/fuzz/run-fuzz.sh $(BUILD)/fuzz/fuzz_validate \
+		$(BUILD)/fuzz/fuzz_validate_seeds $(FUZZ_SECONDS)'
