@@ -569,6 +569,10 @@ static void test_fast_elementwise_int8(void)
 				   rnd_in(-128, 127), lo, hi);
 		if (!tm_fast_bcast_ok(&bc)) {
 			CHECK(i % 6 == 4); /* only the inner repeat steps by neither 0 nor 1 */
+		} else if (i % 5 == 4) {
+			(i % 2 ? tm_maximum_int8_ref : tm_minimum_int8_ref)(&bc, a, b, want);
+			tm_fast_minmax_int8(ops, i % 2, &bc, a, b, got);
+			check_i8(got, want, no, "maximum/minimum int8");
 		} else if (i % 3 == 0) {
 			tm_add_int8_ref(&ap, &bc, a, b, want);
 			tm_fast_add_int8(ops, &ap, 1, &bc, a, b, got);
@@ -588,7 +592,8 @@ static void test_fast_elementwise_int8(void)
 
 static void test_fast_elementwise_f32(void)
 {
-	static const enum tm_binop ref_op[] = { TM_BINOP_ADD, TM_BINOP_SUB, TM_BINOP_MUL };
+	static const enum tm_binop ref_op[] = { TM_BINOP_ADD, TM_BINOP_SUB, TM_BINOP_MUL,
+						TM_BINOP_MAXIMUM, TM_BINOP_MINIMUM };
 
 	for (int i = 0; i < 60; i++) {
 		int32_t as[3], bs[3], os[3];
@@ -604,10 +609,30 @@ static void test_fast_elementwise_f32(void)
 		float *got = xmalloc(no * 4);
 
 		a[0] = NAN; /* passes through the clamp, as in the reference */
-		tm_binary_f32_ref(ref_op[i % 3], &bc, a, b, want, lo, hi);
-		tm_fast_bin_f32(ops, (enum tm_fast_binop)(i % 3), &bc, a, b, lo, hi, got);
+		tm_binary_f32_ref(ref_op[i % 5], &bc, a, b, want, lo, hi);
+		tm_fast_bin_f32(ops, (enum tm_fast_binop)(i % 5), &bc, a, b, lo, hi, got);
 		check_f32(got, want, NULL, no, "binary f32");
 		free(a), free(b), free(want), free(got);
+	}
+}
+
+/* LEAKY_RELU and RELU/CLIP rows, NaN and signed zeros included: identical. */
+static void test_fast_activation_f32(void)
+{
+	for (int i = 0; i < 20; i++) {
+		size_t n = (size_t)rnd_in(1, 300);
+		float *in = rnd_f32(n), *want = xmalloc(n * 4), *got = xmalloc(n * 4);
+		float alpha = rnd_f(), lo = -rnd_f() * 0.5f - 0.01f, hi = -lo + 0.2f;
+
+		in[0] = NAN;
+		in[n / 2] = -0.0f;
+		tm_leaky_relu_f32_ref(in, want, n, alpha);
+		ops->leaky_f32(in, got, n, alpha);
+		check_f32(got, want, NULL, n, "leaky relu f32");
+		tm_clamp_f32_ref(in, want, n, i % 2 ? 0.0f : lo, i % 2 ? INFINITY : hi);
+		ops->clamp_f32(in, got, n, i % 2 ? 0.0f : lo, i % 2 ? INFINITY : hi);
+		check_f32(got, want, NULL, n, "clamp f32");
+		free(in), free(want), free(got);
 	}
 }
 
@@ -665,6 +690,7 @@ int main(void)
 		RUNV(test_fast_pool);
 		RUNV(test_fast_elementwise_int8);
 		RUNV(test_fast_elementwise_f32);
+		RUNV(test_fast_activation_f32);
 		RUNV(test_fast_select);
 	}
 	if (!ran)

@@ -285,61 +285,76 @@ void tm_fast_fc_geometry(const struct tm_fc_params *fc, struct tm_conv_params *p
 	};
 }
 
-/* Input pixel of output pixel @pix's tap (ky, kx), or -1 in the padding. */
-static long conv_src(const struct tm_conv_params *p, size_t pix, int32_t ky, int32_t kx)
+/*
+ * Visit the taps of output pixel @pix in (ky, kx) order: @tap gets each one's
+ * input pixel offset (element units), or -1 when it lies in the padding.
+ */
+static void conv_taps(const struct tm_conv_params *p, size_t pix,
+		      void (*tap)(long t, size_t j, void *arg), void *arg)
 {
 	int32_t ox = (int32_t)(pix % (size_t)p->out_w);
 	int32_t oy = (int32_t)(pix / (size_t)p->out_w % (size_t)p->out_h);
 	int32_t b = (int32_t)(pix / ((size_t)p->out_w * p->out_h));
-
-	return tm_nn_conv_tap(p, b, oy * p->stride_h - p->pad_top + ky * p->dil_h,
-			      ox * p->stride_w - p->pad_left + kx * p->dil_w);
-}
-
-/* One int8 panel row: the taps of output pixel @pix, shifted by xoff. */
-static void im2col_i8(const struct tm_fast_conv *f, const int8_t *in, size_t pix, void *row)
-{
-	const struct tm_conv_params *p = &f->p;
-	size_t c = (size_t)p->in_c, j = 0;
-	int32_t xoff = f->ops->i8_xoff;
-	uint8_t *r8 = row;
-	int16_t *r16 = row;
+	int32_t y0 = oy * p->stride_h - p->pad_top, x0 = ox * p->stride_w - p->pad_left;
+	size_t j = 0;
 
 	for (int32_t ky = 0; ky < p->k_h; ky++)
-		for (int32_t kx = 0; kx < p->k_w; kx++, j += c) {
-			long t = conv_src(p, pix, ky, kx);
+		for (int32_t kx = 0; kx < p->k_w; kx++, j += (size_t)p->in_c)
+			tap(tm_nn_conv_tap(p, b, y0 + ky * p->dil_h, x0 + kx * p->dil_w), j, arg);
+}
 
-			for (size_t i = 0; i < c; i++) {
-				int32_t v = t < 0 ? f->fill : in[t + (long)i] + xoff;
+struct im2col {
+	const struct tm_fast_conv *f;
+	const void *in;
+	void *row;
+};
 
-				if (f->ops->i8_a16)
-					r16[j + i] = (int16_t)v;
-				else
-					r8[j + i] = (uint8_t)v;
-			}
-		}
-	for (; j < f->kp; j++) {
-		if (f->ops->i8_a16)
-			r16[j] = (int16_t)f->fill;
-		else
-			r8[j] = (uint8_t)f->fill;
-	}
+static void fill_i8(const struct tm_fast_conv *f, void *row, size_t j, size_t n)
+{
+	if (f->ops->i8_a16)
+		for (size_t i = 0; i < n; i++)
+			((int16_t *)row)[j + i] = (int16_t)f->fill;
+	else
+		memset((uint8_t *)row + j, (uint8_t)f->fill, n);
+}
+
+static void tap_i8(long t, size_t j, void *arg)
+{
+	struct im2col *c = arg;
+	size_t n = (size_t)c->f->p.in_c, elem = c->f->ops->i8_a16 ? 2 : 1;
+
+	if (t < 0)
+		fill_i8(c->f, c->row, j, n);
+	else
+		c->f->ops->panel_i8((const int8_t *)c->in + t, n, (uint8_t *)c->row + j * elem);
+}
+
+static void tap_f32(long t, size_t j, void *arg)
+{
+	struct im2col *c = arg;
+	size_t n = (size_t)c->f->p.in_c;
+	float *row = (float *)c->row + j;
+
+	if (t < 0)
+		memset(row, 0, n * sizeof(float));
+	else
+		memcpy(row, (const float *)c->in + t, n * sizeof(float));
+}
+
+/* One int8 panel row: the taps of output pixel @pix as x + xoff, then the k tail. */
+static void im2col_i8(const struct tm_fast_conv *f, const int8_t *in, size_t pix, void *row)
+{
+	struct im2col c = { f, in, row };
+
+	conv_taps(&f->p, pix, tap_i8, &c);
+	fill_i8(f, row, f->k, f->kp - f->k);
 }
 
 static void im2col_f32(const struct tm_fast_conv *f, const float *in, size_t pix, float *row)
 {
-	const struct tm_conv_params *p = &f->p;
-	size_t c = (size_t)p->in_c;
+	struct im2col c = { f, in, row };
 
-	for (int32_t ky = 0; ky < p->k_h; ky++)
-		for (int32_t kx = 0; kx < p->k_w; kx++, row += c) {
-			long t = conv_src(p, pix, ky, kx);
-
-			if (t < 0)
-				memset(row, 0, c * sizeof(float));
-			else
-				memcpy(row, in + t, c * sizeof(float));
-		}
+	conv_taps(&f->p, pix, tap_f32, &c);
 }
 
 static size_t conv_pixels(const struct tm_conv_params *p)
@@ -697,6 +712,24 @@ void tm_fast_mul_int8(const struct tm_isa_ops *ops, const struct tm_mul_params *
 	struct bin_run r = { .ops = ops, .bc = bc, .a = a, .b = b, .out = out, .mul = p };
 
 	bcast_rows(bc, row_mul_i8, &r);
+}
+
+static void row_minmax_i8(size_t ia, size_t ib, size_t io, size_t n, void *arg)
+{
+	struct bin_run *r = arg;
+	unsigned l = r->bc->rank - 1;
+
+	r->ops->minmax_i8(r->op == TM_FAST_MAX, (const int8_t *)r->a + ia, r->bc->stride_a[l],
+			  (const int8_t *)r->b + ib, r->bc->stride_b[l], (int8_t *)r->out + io, n);
+}
+
+void tm_fast_minmax_int8(const struct tm_isa_ops *ops, int is_max, const struct tm_bcast *bc,
+			 const int8_t *a, const int8_t *b, int8_t *out)
+{
+	struct bin_run r = { .ops = ops, .bc = bc, .a = a, .b = b, .out = out,
+			     .op = is_max ? TM_FAST_MAX : TM_FAST_MIN };
+
+	bcast_rows(bc, row_minmax_i8, &r);
 }
 
 void tm_fast_bin_f32(const struct tm_isa_ops *ops, enum tm_fast_binop op,

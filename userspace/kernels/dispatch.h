@@ -83,7 +83,7 @@ struct tm_dw_i8 {
 	struct tm_rq rq;
 };
 
-enum tm_fast_binop { TM_FAST_ADD, TM_FAST_SUB, TM_FAST_MUL };
+enum tm_fast_binop { TM_FAST_ADD, TM_FAST_SUB, TM_FAST_MUL, TM_FAST_MAX, TM_FAST_MIN };
 
 struct tm_isa_ops {
 	/*
@@ -94,6 +94,8 @@ struct tm_isa_ops {
 	int32_t i8_xoff;
 	void (*gemm_i8)(const struct tm_gemm_i8 *g, const void *a, size_t m,
 			const int32_t *bias, int8_t *out, size_t ldo);
+	/* @n inputs into a panel row as its elements (x + i8_xoff). */
+	void (*panel_i8)(const int8_t *src, size_t n, void *dst);
 	/* float GEMM: @a is m rows of k floats. */
 	unsigned f32_nr;
 	void (*gemm_f32)(const struct tm_gemm_f32 *g, const float *a, size_t m,
@@ -119,6 +121,12 @@ struct tm_isa_ops {
 		       const int8_t *b, size_t sb, int8_t *out, size_t n);
 	void (*bin_f32)(enum tm_fast_binop op, const float *a, size_t sa, const float *b,
 			size_t sb, float lo, float hi, float *out, size_t n);
+	/* MAXIMUM/MINIMUM of raw int8 codes. */
+	void (*minmax_i8)(int is_max, const int8_t *a, size_t sa, const int8_t *b, size_t sb,
+			  int8_t *out, size_t n);
+	/* LEAKY_RELU and RELU/RELU6/CLIP in float, as the reference computes them. */
+	void (*leaky_f32)(const float *in, float *out, size_t n, float alpha);
+	void (*clamp_f32)(const float *in, float *out, size_t n, float lo, float hi);
 };
 
 /** @return @isa's primitives, NULL for TM_ISA_REF or when not supported. */
@@ -190,5 +198,7 @@ void tm_fast_mul_int8(const struct tm_isa_ops *ops, const struct tm_mul_params *
 void tm_fast_bin_f32(const struct tm_isa_ops *ops, enum tm_fast_binop op,
 		     const struct tm_bcast *bc, const float *a, const float *b, float lo,
 		     float hi, float *out);
+void tm_fast_minmax_int8(const struct tm_isa_ops *ops, int is_max, const struct tm_bcast *bc,
+			 const int8_t *a, const int8_t *b, int8_t *out);
 
 #endif /* TM_KERNELS_DISPATCH_H */

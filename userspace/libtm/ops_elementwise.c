@@ -200,8 +200,7 @@ static int bin_prepare_fast(struct tm_op_ctx *ctx, struct bin_state *s)
 
 	if (isa < 0)
 		return tm_op_fail(ctx, "%s", why);
-	if ((s->op == TM_BINOP_ADD || s->op == TM_BINOP_SUB || s->op == TM_BINOP_MUL) &&
-	    tm_fast_bcast_ok(&s->bc))
+	if (s->op != TM_BINOP_DIV && s->op != TM_BINOP_POW && tm_fast_bcast_ok(&s->bc))
 		s->fast = tm_isa_ops_get(isa);
 	return 0;
 }
@@ -243,10 +242,14 @@ static int bin_prepare(struct tm_op_ctx *ctx, size_t *scratch)
 static int bin_eval_fast(const struct bin_state *s, const void *a, const void *b, void *o)
 {
 	enum tm_fast_binop op = s->op == TM_BINOP_ADD ? TM_FAST_ADD :
-				s->op == TM_BINOP_SUB ? TM_FAST_SUB : TM_FAST_MUL;
+				s->op == TM_BINOP_SUB ? TM_FAST_SUB :
+				s->op == TM_BINOP_MUL ? TM_FAST_MUL :
+				s->op == TM_BINOP_MAXIMUM ? TM_FAST_MAX : TM_FAST_MIN;
 
 	if (s->dtype == TM_DTYPE_FLOAT32)
 		tm_fast_bin_f32(s->fast, op, &s->bc, a, b, s->lo, s->hi, o);
+	else if (op == TM_FAST_MAX || op == TM_FAST_MIN)
+		tm_fast_minmax_int8(s->fast, op == TM_FAST_MAX, &s->bc, a, b, o);
 	else if (op == TM_FAST_MUL)
 		tm_fast_mul_int8(s->fast, &s->mul, &s->bc, a, b, o);
 	else
@@ -284,6 +287,7 @@ enum unary_mode { UN_F32, UN_RELUX, UN_LEAKY, UN_LUT };
 
 struct unary_state {
 	enum unary_mode mode;
+	const struct tm_isa_ops *fast;   /* float LEAKY_RELU, RELU(6), CLIP rows, or NULL */
 	float p0, p1;                    /* float: bounds or alpha */
 	union {
 		struct tm_relux_params relux;
@@ -345,6 +349,26 @@ static int sigmoid_lut(struct tm_op_ctx *ctx, struct unary_state *s, float si, i
 	return 0;
 }
 
+/*
+ * An int8 activation is a function of one code: tabulate the reference
+ * kernel over all 256 codes once, so eval is a table lookup (bit-exact by
+ * construction, and free of the per-element fixed-point work).
+ */
+static int unary_table(struct unary_state *s)
+{
+	int8_t codes[256], lut[256];
+
+	for (int q = -128; q < 128; q++)
+		codes[q + 128] = (int8_t)q;
+	if (s->mode == UN_LEAKY)
+		tm_leaky_relu_int8_ref(&s->leaky, codes, lut, 256);
+	else
+		tm_relux_int8_ref(&s->relux, codes, lut, 256);
+	memcpy(s->lut, lut, sizeof(lut));
+	s->mode = UN_LUT;
+	return 0;
+}
+
 static int unary_prepare_int8(struct tm_op_ctx *ctx, struct unary_state *s)
 {
 	unsigned opcode = ctx->op->opcode;
@@ -361,11 +385,11 @@ static int unary_prepare_int8(struct tm_op_ctx *ctx, struct unary_state *s)
 			return -EINVAL;
 		s->mode = UN_RELUX;
 		tm_relux_params_int8(&s->relux, si, zi, so, zo, lo, hi);
-		return 0;
+		return unary_table(s);
 	case TM_OP_LEAKY_RELU:
 		s->mode = UN_LEAKY;
 		tm_leaky_relu_params_int8(&s->leaky, si, zi, so, zo, s->p0);
-		return 0;
+		return unary_table(s);
 	case TM_OP_LOGISTIC:
 	case TM_OP_TANH:
 		s->mode = UN_LUT;
@@ -376,6 +400,25 @@ static int unary_prepare_int8(struct tm_op_ctx *ctx, struct unary_state *s)
 				  so, zo);
 		return 0;
 	}
+}
+
+/* Float LEAKY_RELU, RELU, RELU6 and CLIP: the dispatcher's rows, chosen here once. */
+static int unary_prepare_fast(struct tm_op_ctx *ctx, struct unary_state *s)
+{
+	const char *why = "";
+	int isa = tm_isa_select(&why);
+
+	if (isa < 0)
+		return tm_op_fail(ctx, "%s", why);
+	switch (ctx->op->opcode) {
+	case TM_OP_LEAKY_RELU:
+	case TM_OP_RELU:
+	case TM_OP_RELU6:
+	case TM_OP_CLIP:
+		s->fast = tm_isa_ops_get(isa);
+		break;
+	}
+	return 0;
 }
 
 static int unary_prepare(struct tm_op_ctx *ctx, size_t *scratch)
@@ -402,7 +445,9 @@ static int unary_prepare(struct tm_op_ctx *ctx, size_t *scratch)
 		if (unary_bounds(ctx, &s->p0, &s->p1))
 			return -EINVAL;
 	}
-	return dtype == TM_DTYPE_INT8 ? unary_prepare_int8(ctx, s) : 0;
+	if (dtype == TM_DTYPE_INT8)
+		return unary_prepare_int8(ctx, s);
+	return unary_prepare_fast(ctx, s);
 }
 
 static int unary_eval(struct tm_op_ctx *ctx)
@@ -417,6 +462,14 @@ static int unary_eval(struct tm_op_ctx *ctx)
 	case UN_LEAKY: tm_leaky_relu_int8_ref(&s->leaky, in, out, n); return 0;
 	case UN_LUT: tm_lut_int8_ref(s->lut, in, out, n); return 0;
 	case UN_F32: break;
+	}
+	if (s->fast && ctx->op->opcode == TM_OP_LEAKY_RELU) {
+		s->fast->leaky_f32(in, out, n, s->p0);
+		return 0;
+	}
+	if (s->fast) {
+		s->fast->clamp_f32(in, out, n, s->p0, s->p1);
+		return 0;
 	}
 	switch (ctx->op->opcode) {
 	case TM_OP_SQRT: tm_sqrt_f32_ref(in, out, n); break;

@@ -13,18 +13,27 @@
 
 /* ---- int8 GEMM: int16 panel, weights [blk][kp / 2][8][2] --------------------- */
 
-static void gemm_i8_rows(const struct tm_gemm_i8 *g, const int16_t *const *a, __m256i init,
-			 const int8_t *wb, __m256i *acc)
+/*
+ * @mr rows (a constant after inlining) by 8 channels: short row groups get
+ * their own unrolled copy instead of repeating rows.
+ */
+static inline __attribute__((always_inline)) void
+gemm_i8_block(const struct tm_gemm_i8 *g, const int16_t *a, const int mr, __m256i init,
+	      const int8_t *wb, int8_t *out, size_t ldo, size_t n0, size_t nv)
 {
-	for (int r = 0; r < MR; r++)
+	__m256i acc[MR];
+
+	for (int r = 0; r < mr; r++)
 		acc[r] = init;
 	for (size_t j = 0; j < g->kp / 2; j++) {
 		__m256i w = _mm256_cvtepi8_epi16(_mm_loadu_si128((const __m128i *)(wb + j * 16)));
 
-		for (int r = 0; r < MR; r++)
+		for (int r = 0; r < mr; r++)
 			acc[r] = _mm256_add_epi32(acc[r], _mm256_madd_epi16(
-				_mm256_set1_epi32(tm_ld32(a[r] + 2 * j)), w));
+				_mm256_set1_epi32(tm_ld32(a + r * g->kp + 2 * j)), w));
 	}
+	for (int r = 0; r < mr; r++)
+		tm_store8_i8(out + r * ldo + n0, tm_rq_avx2(acc[r], &g->rq, n0), nv);
 }
 
 static void gemm_i8(const struct tm_gemm_i8 *g, const void *a, size_t m, const int32_t *bias,
@@ -34,22 +43,18 @@ static void gemm_i8(const struct tm_gemm_i8 *g, const void *a, size_t m, const i
 
 	for (size_t n0 = 0; n0 < g->n; n0 += 8) {
 		size_t nv = g->n - n0 < 8 ? g->n - n0 : 8;
+		const int8_t *wb = g->w + n0 * g->kp;
 		__m256i init = _mm256_loadu_si256((const __m256i *)(g->corr + n0));
+		size_t r0 = 0;
 
 		if (bias)
 			init = _mm256_add_epi32(init, tm_load8_i32(bias + n0, nv));
-		for (size_t r0 = 0; r0 < m; r0 += MR) {
-			const int16_t *rows[MR];
-			__m256i acc[MR];
-			size_t mr = m - r0 < MR ? m - r0 : MR;
-
-			/* Short groups repeat their last row rather than branch inside. */
-			for (size_t r = 0; r < MR; r++)
-				rows[r] = panel + (r0 + (r < mr ? r : mr - 1)) * g->kp;
-			gemm_i8_rows(g, rows, init, g->w + n0 * g->kp, acc);
-			for (size_t r = 0; r < mr; r++)
-				tm_store8_i8(out + (r0 + r) * ldo + n0, tm_rq_avx2(acc[r], &g->rq, n0),
-					     nv);
+		for (; r0 + MR <= m; r0 += MR)
+			gemm_i8_block(g, panel + r0 * g->kp, MR, init, wb, out + r0 * ldo, ldo, n0, nv);
+		switch (m - r0) {
+		case 3: gemm_i8_block(g, panel + r0 * g->kp, 3, init, wb, out + r0 * ldo, ldo, n0, nv); break;
+		case 2: gemm_i8_block(g, panel + r0 * g->kp, 2, init, wb, out + r0 * ldo, ldo, n0, nv); break;
+		case 1: gemm_i8_block(g, panel + r0 * g->kp, 1, init, wb, out + r0 * ldo, ldo, n0, nv); break;
 		}
 	}
 }
@@ -84,44 +89,49 @@ static __m256 load_ps(const float *p, size_t n)
 	return n ? _mm256_maskload_ps(p, tail_mask(n)) : _mm256_setzero_ps();
 }
 
+static inline __attribute__((always_inline)) void
+gemm_f32_block(const struct tm_gemm_f32 *g, const float *a, const int mr, __m256 b0, __m256 b1,
+	       const float *wb, float *out, size_t ldo, size_t nv)
+{
+	const __m256 lo = _mm256_set1_ps(g->act_min), hi = _mm256_set1_ps(g->act_max);
+	__m256 c0[MR], c1[MR];
+
+	for (int r = 0; r < mr; r++) {
+		c0[r] = b0;
+		c1[r] = b1;
+	}
+	for (size_t j = 0; j < g->k; j++) {
+		__m256 w0 = _mm256_loadu_ps(wb + j * 16), w1 = _mm256_loadu_ps(wb + j * 16 + 8);
+
+		for (int r = 0; r < mr; r++) {
+			__m256 x = _mm256_broadcast_ss(a + r * g->k + j);
+
+			c0[r] = _mm256_fmadd_ps(x, w0, c0[r]);
+			c1[r] = _mm256_fmadd_ps(x, w1, c1[r]);
+		}
+	}
+	for (int r = 0; r < mr; r++) {
+		store_ps(out + r * ldo, clamp_ps(c0[r], lo, hi), nv);
+		store_ps(out + r * ldo + 8, clamp_ps(c1[r], lo, hi), nv > 8 ? nv - 8 : 0);
+	}
+}
+
 static void gemm_f32(const struct tm_gemm_f32 *g, const float *a, size_t m, const float *bias,
 		     float *out, size_t ldo)
 {
-	const __m256 lo = _mm256_set1_ps(g->act_min), hi = _mm256_set1_ps(g->act_max);
-
 	for (size_t n0 = 0; n0 < g->n; n0 += 16) {
-		size_t nv = g->n - n0 < 16 ? g->n - n0 : 16;
+		size_t nv = g->n - n0 < 16 ? g->n - n0 : 16, r0 = 0;
 		const float *wb = g->w + n0 * g->k;
 		__m256 b0 = bias ? load_ps(bias + n0, nv) : _mm256_setzero_ps();
 		__m256 b1 = bias && nv > 8 ? load_ps(bias + n0 + 8, nv - 8) : _mm256_setzero_ps();
+		float *o = out + n0;
 
-		for (size_t r0 = 0; r0 < m; r0 += MR) {
-			size_t mr = m - r0 < MR ? m - r0 : MR;
-			const float *rows[MR];
-			__m256 c0[MR], c1[MR];
-
-			for (size_t r = 0; r < MR; r++) {
-				rows[r] = a + (r0 + (r < mr ? r : mr - 1)) * g->k;
-				c0[r] = b0;
-				c1[r] = b1;
-			}
-			for (size_t j = 0; j < g->k; j++) {
-				__m256 w0 = _mm256_loadu_ps(wb + j * 16);
-				__m256 w1 = _mm256_loadu_ps(wb + j * 16 + 8);
-
-				for (int r = 0; r < MR; r++) {
-					__m256 x = _mm256_broadcast_ss(rows[r] + j);
-
-					c0[r] = _mm256_fmadd_ps(x, w0, c0[r]);
-					c1[r] = _mm256_fmadd_ps(x, w1, c1[r]);
-				}
-			}
-			for (size_t r = 0; r < mr; r++) {
-				float *o = out + (r0 + r) * ldo + n0;
-
-				store_ps(o, clamp_ps(c0[r], lo, hi), nv);
-				store_ps(o + 8, clamp_ps(c1[r], lo, hi), nv > 8 ? nv - 8 : 0);
-			}
+		for (; r0 + MR <= m; r0 += MR)
+			gemm_f32_block(g, a + r0 * g->k, MR, b0, b1, wb, o + r0 * ldo, ldo, nv);
+		switch (m - r0) {
+		case 3: gemm_f32_block(g, a + r0 * g->k, 3, b0, b1, wb, o + r0 * ldo, ldo, nv); break;
+		case 2: gemm_f32_block(g, a + r0 * g->k, 2, b0, b1, wb, o + r0 * ldo, ldo, nv); break;
+		case 1: gemm_f32_block(g, a + r0 * g->k, 1, b0, b1, wb, o + r0 * ldo, ldo, nv); break;
 		}
 	}
 }
@@ -165,6 +175,22 @@ void tm_avx2_dw_f32(size_t c, const float *const *in, const float *const *w, siz
 			acc = _mm256_add_ps(acc, load_ps(bias + c0, nv));
 		store_ps(out + c0, clamp_ps(acc, vlo, vhi), nv);
 	}
+}
+
+/* ---- panels -------------------------------------------------------------------------- */
+
+/* Panel values x + 128 as int16, 16 at a time. */
+static void panel_i8(const int8_t *src, size_t n, void *dst)
+{
+	const __m256i off = _mm256_set1_epi16(128);
+	int16_t *d = dst;
+	size_t i = 0;
+
+	for (; i + 16 <= n; i += 16)
+		_mm256_storeu_si256((__m256i *)(d + i), _mm256_add_epi16(off,
+			_mm256_cvtepi8_epi16(_mm_loadu_si128((const __m128i *)(src + i)))));
+	for (; i < n; i++)
+		d[i] = (int16_t)(src[i] + 128);
 }
 
 /* ---- pooling ------------------------------------------------------------------------ */
@@ -261,6 +287,33 @@ void tm_avx2_avg_f32(const float *const *in, size_t ntaps, size_t c, float lo, f
 	}
 }
 
+/* ---- activations ------------------------------------------------------------------ */
+
+/* x > 0 ? x : x * alpha, as the reference, without its unpredictable branch. */
+void tm_avx2_leaky_f32(const float *in, float *out, size_t n, float alpha)
+{
+	const __m256 va = _mm256_set1_ps(alpha), zero = _mm256_setzero_ps();
+
+	for (size_t i = 0; i < n; i += 8) {
+		size_t nv = n - i < 8 ? n - i : 8;
+		__m256 x = load_ps(in + i, nv);
+
+		store_ps(out + i, _mm256_blendv_ps(_mm256_mul_ps(x, va), x,
+						   _mm256_cmp_ps(x, zero, _CMP_GT_OQ)), nv);
+	}
+}
+
+void tm_avx2_clamp_f32(const float *in, float *out, size_t n, float lo, float hi)
+{
+	const __m256 vlo = _mm256_set1_ps(lo), vhi = _mm256_set1_ps(hi);
+
+	for (size_t i = 0; i < n; i += 8) {
+		size_t nv = n - i < 8 ? n - i : 8;
+
+		store_ps(out + i, clamp_ps(load_ps(in + i, nv), vlo, vhi), nv);
+	}
+}
+
 /* ---- elementwise ------------------------------------------------------------------- */
 
 /* 8 int8 operands from @p stepping @s (1, or 0 for a repeated scalar). */
@@ -316,6 +369,17 @@ void tm_avx2_mul_i8(const struct tm_mul_params *p, const int8_t *a, size_t sa,
 	}
 }
 
+void tm_avx2_minmax_i8(int is_max, const int8_t *a, size_t sa, const int8_t *b, size_t sb,
+		       int8_t *out, size_t n)
+{
+	for (size_t i = 0; i < n; i += 8) {
+		size_t nv = n - i < 8 ? n - i : 8;
+		__m256i x = operand_i8(a + i * sa, sa, nv), y = operand_i8(b + i * sb, sb, nv);
+
+		tm_store8_i8(out + i, is_max ? _mm256_max_epi32(x, y) : _mm256_min_epi32(x, y), nv);
+	}
+}
+
 void tm_avx2_bin_f32(enum tm_fast_binop op, const float *a, size_t sa, const float *b,
 		     size_t sb, float lo, float hi, float *out, size_t n)
 {
@@ -325,8 +389,16 @@ void tm_avx2_bin_f32(enum tm_fast_binop op, const float *a, size_t sa, const flo
 		size_t nv = n - i < 8 ? n - i : 8;
 		__m256 x = sa ? load_ps(a + i, nv) : _mm256_set1_ps(*a);
 		__m256 y = sb ? load_ps(b + i, nv) : _mm256_set1_ps(*b);
-		__m256 v = op == TM_FAST_ADD ? _mm256_add_ps(x, y) :
-			   op == TM_FAST_SUB ? _mm256_sub_ps(x, y) : _mm256_mul_ps(x, y);
+		__m256 v;
+
+		switch (op) {
+		case TM_FAST_ADD: v = _mm256_add_ps(x, y); break;
+		case TM_FAST_SUB: v = _mm256_sub_ps(x, y); break;
+		case TM_FAST_MUL: v = _mm256_mul_ps(x, y); break;
+		/* a > b ? a : b and a < b ? a : b, the reference's forms. */
+		case TM_FAST_MAX: v = _mm256_max_ps(x, y); break;
+		default: v = _mm256_min_ps(x, y); break;
+		}
 
 		store_ps(out + i, clamp_ps(v, vlo, vhi), nv);
 	}
@@ -346,4 +418,8 @@ const struct tm_isa_ops tm_isa_avx2 = {
 	.add_i8 = tm_avx2_add_i8,
 	.mul_i8 = tm_avx2_mul_i8,
 	.bin_f32 = tm_avx2_bin_f32,
+	.minmax_i8 = tm_avx2_minmax_i8,
+	.leaky_f32 = tm_avx2_leaky_f32,
+	.clamp_f32 = tm_avx2_clamp_f32,
+	.panel_i8 = panel_i8,
 };

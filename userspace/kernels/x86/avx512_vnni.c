@@ -54,37 +54,58 @@ static void store16_i8(int8_t *out, __m512i v, size_t n)
 
 /* ---- int8 GEMM: uint8 panel, weights [blk][kp / 4][16][4] -------------------- */
 
+static inline __attribute__((always_inline)) void
+gemm_i8_block(const struct tm_gemm_i8 *g, const uint8_t *a, const int mr, __m512i init,
+	      const int8_t *wb, int8_t *out, size_t ldo, size_t n0, size_t nv)
+{
+	__m512i acc[MR];
+
+	for (int r = 0; r < mr; r++)
+		acc[r] = init;
+	for (size_t j = 0; j < g->kp / 4; j++) {
+		__m512i w = _mm512_loadu_si512(wb + j * 64);
+
+		for (int r = 0; r < mr; r++)
+			acc[r] = _mm512_dpbusd_epi32(acc[r],
+				_mm512_set1_epi32(tm_ld32(a + r * g->kp + 4 * j)), w);
+	}
+	for (int r = 0; r < mr; r++)
+		store16_i8(out + r * ldo + n0, rq512(acc[r], &g->rq, n0), nv);
+}
+
 static void gemm_i8(const struct tm_gemm_i8 *g, const void *a, size_t m, const int32_t *bias,
 		    int8_t *out, size_t ldo)
 {
 	const uint8_t *panel = a;
 
 	for (size_t n0 = 0; n0 < g->n; n0 += 16) {
-		size_t nv = g->n - n0 < 16 ? g->n - n0 : 16;
+		size_t nv = g->n - n0 < 16 ? g->n - n0 : 16, r0 = 0;
 		const int8_t *wb = g->w + n0 * g->kp;
 		__m512i init = _mm512_loadu_si512(g->corr + n0);
 
 		if (bias)
 			init = _mm512_add_epi32(init, _mm512_maskz_loadu_epi32(lanes(nv), bias + n0));
-		for (size_t r0 = 0; r0 < m; r0 += MR) {
-			size_t mr = m - r0 < MR ? m - r0 : MR;
-			const uint8_t *rows[MR];
-			__m512i acc[MR];
-
-			for (size_t r = 0; r < MR; r++) {
-				rows[r] = panel + (r0 + (r < mr ? r : mr - 1)) * g->kp;
-				acc[r] = init;
-			}
-			for (size_t j = 0; j < g->kp / 4; j++) {
-				__m512i w = _mm512_loadu_si512(wb + j * 64);
-
-				for (int r = 0; r < MR; r++)
-					acc[r] = _mm512_dpbusd_epi32(acc[r],
-						_mm512_set1_epi32(tm_ld32(rows[r] + 4 * j)), w);
-			}
-			for (size_t r = 0; r < mr; r++)
-				store16_i8(out + (r0 + r) * ldo + n0, rq512(acc[r], &g->rq, n0), nv);
+		for (; r0 + MR <= m; r0 += MR)
+			gemm_i8_block(g, panel + r0 * g->kp, MR, init, wb, out + r0 * ldo, ldo, n0, nv);
+		switch (m - r0) {
+		case 3: gemm_i8_block(g, panel + r0 * g->kp, 3, init, wb, out + r0 * ldo, ldo, n0, nv); break;
+		case 2: gemm_i8_block(g, panel + r0 * g->kp, 2, init, wb, out + r0 * ldo, ldo, n0, nv); break;
+		case 1: gemm_i8_block(g, panel + r0 * g->kp, 1, init, wb, out + r0 * ldo, ldo, n0, nv); break;
 		}
+	}
+}
+
+/* Panel bytes x + 128 (mod 256: the sign bit flipped), 64 at a time. */
+static void panel_i8(const int8_t *src, size_t n, void *dst)
+{
+	const __m512i flip = _mm512_set1_epi8(-128);
+	uint8_t *d = dst;
+
+	for (size_t i = 0; i < n; i += 64) {
+		__mmask64 k = n - i >= 64 ? ~(__mmask64)0 : ((__mmask64)1 << (n - i)) - 1;
+
+		_mm512_mask_storeu_epi8(d + i, k, _mm512_xor_si512(flip,
+					_mm512_maskz_loadu_epi8(k, src + i)));
 	}
 }
 
@@ -95,45 +116,50 @@ static __m512 clamp512(__m512 v, __m512 lo, __m512 hi)
 	return _mm512_min_ps(hi, _mm512_max_ps(lo, v));
 }
 
+static inline __attribute__((always_inline)) void
+gemm_f32_block(const struct tm_gemm_f32 *g, const float *a, const int mr, __m512 b0, __m512 b1,
+	       const float *wb, float *out, size_t ldo, __mmask16 k0, __mmask16 k1)
+{
+	const __m512 lo = _mm512_set1_ps(g->act_min), hi = _mm512_set1_ps(g->act_max);
+	__m512 c0[MR], c1[MR];
+
+	for (int r = 0; r < mr; r++) {
+		c0[r] = b0;
+		c1[r] = b1;
+	}
+	for (size_t j = 0; j < g->k; j++) {
+		__m512 w0 = _mm512_loadu_ps(wb + j * 32), w1 = _mm512_loadu_ps(wb + j * 32 + 16);
+
+		for (int r = 0; r < mr; r++) {
+			__m512 x = _mm512_set1_ps(a[r * g->k + j]);
+
+			c0[r] = _mm512_fmadd_ps(x, w0, c0[r]);
+			c1[r] = _mm512_fmadd_ps(x, w1, c1[r]);
+		}
+	}
+	for (int r = 0; r < mr; r++) {
+		_mm512_mask_storeu_ps(out + r * ldo, k0, clamp512(c0[r], lo, hi));
+		_mm512_mask_storeu_ps(out + r * ldo + 16, k1, clamp512(c1[r], lo, hi));
+	}
+}
+
 static void gemm_f32(const struct tm_gemm_f32 *g, const float *a, size_t m, const float *bias,
 		     float *out, size_t ldo)
 {
-	const __m512 lo = _mm512_set1_ps(g->act_min), hi = _mm512_set1_ps(g->act_max);
-
 	for (size_t n0 = 0; n0 < g->n; n0 += 32) {
-		size_t nv = g->n - n0 < 32 ? g->n - n0 : 32;
+		size_t nv = g->n - n0 < 32 ? g->n - n0 : 32, r0 = 0;
 		__mmask16 k0 = lanes(nv), k1 = lanes(nv > 16 ? nv - 16 : 0);
 		const float *wb = g->w + n0 * g->k;
 		__m512 b0 = bias ? _mm512_maskz_loadu_ps(k0, bias + n0) : _mm512_setzero_ps();
 		__m512 b1 = bias ? _mm512_maskz_loadu_ps(k1, bias + n0 + 16) : _mm512_setzero_ps();
+		float *o = out + n0;
 
-		for (size_t r0 = 0; r0 < m; r0 += MR) {
-			size_t mr = m - r0 < MR ? m - r0 : MR;
-			const float *rows[MR];
-			__m512 c0[MR], c1[MR];
-
-			for (size_t r = 0; r < MR; r++) {
-				rows[r] = a + (r0 + (r < mr ? r : mr - 1)) * g->k;
-				c0[r] = b0;
-				c1[r] = b1;
-			}
-			for (size_t j = 0; j < g->k; j++) {
-				__m512 w0 = _mm512_loadu_ps(wb + j * 32);
-				__m512 w1 = _mm512_loadu_ps(wb + j * 32 + 16);
-
-				for (int r = 0; r < MR; r++) {
-					__m512 x = _mm512_set1_ps(rows[r][j]);
-
-					c0[r] = _mm512_fmadd_ps(x, w0, c0[r]);
-					c1[r] = _mm512_fmadd_ps(x, w1, c1[r]);
-				}
-			}
-			for (size_t r = 0; r < mr; r++) {
-				float *o = out + (r0 + r) * ldo + n0;
-
-				_mm512_mask_storeu_ps(o, k0, clamp512(c0[r], lo, hi));
-				_mm512_mask_storeu_ps(o + 16, k1, clamp512(c1[r], lo, hi));
-			}
+		for (; r0 + MR <= m; r0 += MR)
+			gemm_f32_block(g, a + r0 * g->k, MR, b0, b1, wb, o + r0 * ldo, ldo, k0, k1);
+		switch (m - r0) {
+		case 3: gemm_f32_block(g, a + r0 * g->k, 3, b0, b1, wb, o + r0 * ldo, ldo, k0, k1); break;
+		case 2: gemm_f32_block(g, a + r0 * g->k, 2, b0, b1, wb, o + r0 * ldo, ldo, k0, k1); break;
+		case 1: gemm_f32_block(g, a + r0 * g->k, 1, b0, b1, wb, o + r0 * ldo, ldo, k0, k1); break;
 		}
 	}
 }
@@ -176,4 +202,8 @@ const struct tm_isa_ops tm_isa_vnni = {
 	.add_i8 = tm_avx2_add_i8,
 	.mul_i8 = tm_avx2_mul_i8,
 	.bin_f32 = tm_avx2_bin_f32,
+	.minmax_i8 = tm_avx2_minmax_i8,
+	.leaky_f32 = tm_avx2_leaky_f32,
+	.clamp_f32 = tm_avx2_clamp_f32,
+	.panel_i8 = panel_i8,
 };

@@ -22,6 +22,10 @@ void tm_avx2_mul_i8(const struct tm_mul_params *p, const int8_t *a, size_t sa,
 		    const int8_t *b, size_t sb, int8_t *out, size_t n);
 void tm_avx2_bin_f32(enum tm_fast_binop op, const float *a, size_t sa, const float *b,
 		     size_t sb, float lo, float hi, float *out, size_t n);
+void tm_avx2_minmax_i8(int is_max, const int8_t *a, size_t sa, const int8_t *b, size_t sb,
+		       int8_t *out, size_t n);
+void tm_avx2_leaky_f32(const float *in, float *out, size_t n, float alpha);
+void tm_avx2_clamp_f32(const float *in, float *out, size_t n, float lo, float hi);
 void tm_avx2_dw_f32(size_t c, const float *const *in, const float *const *w, size_t ntaps,
 		    const float *bias, float lo, float hi, float *out);
 
