@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include "tflite_import.h"
 #include "tmc.h"
 
 enum { EXIT_COMPILE = 1, EXIT_USAGE = 2, EXIT_IO = 3 };
@@ -20,7 +21,7 @@ enum { EXIT_COMPILE = 1, EXIT_USAGE = 2, EXIT_IO = 3 };
 static void usage(FILE *f)
 {
 	fprintf(f,
-		"usage: tmc compile IN.onnx -o OUT.bin [--shape NAME=DxDx... ...]\n"
+		"usage: tmc compile IN.onnx|IN.tflite -o OUT.bin [--shape NAME=DxDx... ...]\n"
 		"           [--weights float|int8] [--calib FILE.npy ...] [--keep-float OP_OR_NODE ...] [-v]\n"
 		"       tmc inspect MODEL.bin\n");
 }
@@ -40,7 +41,7 @@ static int compile(const char *in, const char *out, const struct tmc_opts *o)
 	struct tm_builder *b = NULL;
 	int ret = EXIT_COMPILE;
 
-	int r = tmc_import_onnx(in, o, &g, err, sizeof(err));
+	int r = tmc_import_any(in, o, &g, err, sizeof(err)); /* ONNX or TFLite */
 	if (r) {
 		fprintf(stderr, "tmc: %s: %s\n", in, err);
 		return r == -EINVAL ? EXIT_COMPILE : EXIT_IO;

@@ -1,0 +1,486 @@
+// SPDX-License-Identifier: MIT
+/*
+ * tflite_ops.c - TFLite builtin operators -> lowered IR nodes.
+ *
+ * Most operators map one to one (model.bin follows TFLite's operand order
+ * and weight layouts). What TFLite leaves implicit is made explicit here:
+ * SAME/VALID padding becomes pad amounts (checked against the output shape
+ * the file states), axis/perm/padding operand tensors become options, and
+ * the few operators model.bin lacks are written with ones it has
+ * (SQUEEZE/EXPAND_DIMS as RESHAPE, RSQRT as 1/SQRT, a BATCH_MATMUL by a
+ * constant matrix as FULLY_CONNECTED). Constant DEQUANTIZEs (float16 or
+ * int8 weights of "weight-only" models) are folded into float constants.
+ */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "tflite_priv.h"
+
+/* BuiltinOperator codes used below. */
+enum {
+	B_ADD = 0, B_AVERAGE_POOL_2D = 1, B_CONCATENATION = 2, B_CONV_2D = 3,
+	B_DEPTHWISE_CONV_2D = 4, B_DEQUANTIZE = 6, B_FULLY_CONNECTED = 9, B_LOGISTIC = 14,
+	B_MAX_POOL_2D = 17, B_MUL = 18, B_RELU = 19, B_RELU_N1_TO_1 = 20, B_RELU6 = 21,
+	B_RESHAPE = 22, B_SOFTMAX = 25, B_TANH = 28, B_PAD = 34, B_TRANSPOSE = 39, B_MEAN = 40,
+	B_SUB = 41, B_DIV = 42, B_SQUEEZE = 43, B_MAXIMUM = 55, B_MINIMUM = 57, B_PADV2 = 60,
+	B_EXPAND_DIMS = 70, B_LOG = 73, B_SUM = 74, B_SQRT = 75, B_RSQRT = 76, B_POW = 78,
+	B_REDUCE_MAX = 82, B_LEAKY_RELU = 98, B_QUANTIZE = 114, B_BATCH_MATMUL = 126,
+};
+
+/* BuiltinOptions union types. */
+enum {
+	O_CONV = 1, O_DEPTHWISE = 2, O_POOL = 5, O_FC = 8, O_SOFTMAX = 9, O_CONCAT = 10, O_ADD = 11,
+	O_MUL = 21, O_REDUCER = 27, O_SUB = 28, O_DIV = 29, O_LEAKY_RELU = 75, O_BATCH_MATMUL = 101,
+};
+
+static int fail(struct tfl *c, const struct tfl_op *op, const char *what)
+{
+	return ir_fail(c->g, "%s: %s", op->ctx, what);
+}
+
+static int emit(struct tfl *c, const struct tfl_op *op, unsigned tm_op, const void *opts,
+		const int *in, int n_in, int out)
+{
+	int size = tm_fmt_options_size(tm_op);
+	return ir_node_add_tm(c->g, op->name, tm_op, size > 0 ? opts : NULL, size > 0 ? (size_t)size : 0,
+			      in, n_in, &out, 1) < 0 ? -1 : 0;
+}
+
+/* Option field @f of @size bytes into @v (which holds the default). */
+static int opt(struct tfl *c, const struct tfl_op *op, unsigned f, unsigned size, void *v)
+{
+	if (op->has_opts && fb_scalar(&op->opts, f, size, v))
+		return tfl_fb_fail(c, op->ctx);
+	return 0;
+}
+
+static const struct ir_tensor *T(struct tfl *c, int id)
+{
+	return &c->g->t[id];
+}
+
+/* ActivationFunctionType at option field @f. */
+static int act(struct tfl *c, const struct tfl_op *op, unsigned f, struct tm_fused_act *a)
+{
+	static const uint32_t kinds[] = { TM_ACT_NONE, TM_ACT_RELU, TM_ACT_RELU_N1_TO_1,
+					  TM_ACT_RELU6 };
+	int8_t v = 0;
+
+	if (opt(c, op, f, 1, &v))
+		return -1;
+	if (v < 0 || v > 3)
+		return ir_fail(c->g, "%s: fused activation %d (TANH or SIGN_BIT) is not supported",
+			       op->ctx, v);
+	memset(a, 0, sizeof(*a));
+	a->kind = kinds[v];
+	return 0;
+}
+
+/* Integer constant operand @k (int32 or int64) into @v; @return its count or -1. */
+static int const_ints(struct tfl *c, const struct tfl_op *op, int k, int64_t *v, int max)
+{
+	const struct ir_tensor *t = k < op->n_in && op->in[k] >= 0 ? T(c, op->in[k]) : NULL;
+	char what[64];
+
+	snprintf(what, sizeof(what), "input %d must be a constant int32/int64 tensor", k);
+	if (!t || !t->data || (t->dtype != IR_INT32 && t->dtype != IR_INT64))
+		return fail(c, op, what);
+	int64_t n = ir_numel(t);
+	if (n > max)
+		return fail(c, op, "too many axis values");
+	for (int64_t i = 0; i < n; i++)
+		v[i] = ir_const_get_i(t, i);
+	return (int)n;
+}
+
+static int need_rank(struct tfl *c, const struct tfl_op *op, int id, int rank, const char *what)
+{
+	char msg[128];
+
+	if (T(c, id)->rank == rank)
+		return 0;
+	snprintf(msg, sizeof(msg), "%s has rank %d, want %d", what, T(c, id)->rank, rank);
+	return fail(c, op, msg);
+}
+
+/* ---- windows: convolution and pooling ----------------------------------- */
+
+/* Padding of one spatial axis; checks the stated output size. */
+static int window(struct tfl *c, const struct tfl_op *op, int64_t in, int64_t k, int32_t stride,
+		  int32_t dil, int same, int64_t out, int32_t *before, int32_t *after)
+{
+	char msg[160];
+
+	if (stride < 1 || dil < 1 || k < 1)
+		return fail(c, op, "strides, dilations and kernel sizes must be at least 1");
+	int64_t eff = (k - 1) * dil + 1, want, total = 0;
+	if (same) {
+		want = (in + stride - 1) / stride;
+		total = (want - 1) * stride + eff - in;
+		total = total > 0 ? total : 0;
+	} else {
+		want = in >= eff ? (in - eff) / stride + 1 : 0;
+	}
+	if (want != out) {
+		snprintf(msg, sizeof(msg), "output size %lld, but input %lld, kernel %lld, stride %d "
+			 "and %s padding give %lld", (long long)out, (long long)in, (long long)eff,
+			 stride, same ? "SAME" : "VALID", (long long)want);
+		return fail(c, op, msg);
+	}
+	*before = (int32_t)(total / 2);
+	*after = (int32_t)(total - total / 2);
+	return 0;
+}
+
+static int op_conv(struct tfl *c, struct tfl_op *op)
+{
+	int dw = op->code == B_DEPTHWISE_CONV_2D, x = op->in[0], w = op->in[1], y = op->out[0];
+	int8_t pad = 0;
+	int32_t sw = 1, sh = 1, dlw = 1, dlh = 1;
+	struct tm_conv_options o;
+
+	memset(&o, 0, sizeof(o));
+	if (opt(c, op, 0, 1, &pad) || opt(c, op, 1, 4, &sw) || opt(c, op, 2, 4, &sh) ||
+	    act(c, op, dw ? 4 : 3, &o.act) || opt(c, op, dw ? 5 : 4, 4, &dlw) ||
+	    opt(c, op, dw ? 6 : 5, 4, &dlh))
+		return -1;
+	if (need_rank(c, op, x, 4, "input") || need_rank(c, op, w, 4, "filter") ||
+	    need_rank(c, op, y, 4, "output"))
+		return -1;
+	if (!T(c, w)->data || (op->n_in > 2 && op->in[2] >= 0 && !T(c, op->in[2])->data))
+		return fail(c, op, "filter and bias must be constants");
+	const int64_t *xs = T(c, x)->shape, *ws = T(c, w)->shape, *ys = T(c, y)->shape;
+	if (dw ? (ws[0] != 1 || ws[3] != ys[3] || ys[3] % xs[3]) : (ws[3] != xs[3] || ws[0] != ys[3]))
+		return fail(c, op, "filter shape does not fit the input and output channels");
+	if (window(c, op, xs[1], ws[1], sh, dlh, pad == 0, ys[1], &o.pad_top, &o.pad_bottom) ||
+	    window(c, op, xs[2], ws[2], sw, dlw, pad == 0, ys[2], &o.pad_left, &o.pad_right))
+		return -1;
+	o.stride_h = sh, o.stride_w = sw, o.dilation_h = dlh, o.dilation_w = dlw;
+	o.depth_multiplier = dw ? (int32_t)(ys[3] / xs[3]) : 1;
+	int ins[3] = { x, w, op->n_in > 2 ? op->in[2] : -1 };
+	return emit(c, op, dw ? TM_OP_DEPTHWISE_CONV_2D : TM_OP_CONV_2D, &o, ins, 3, y);
+}
+
+static int op_pool(struct tfl *c, struct tfl_op *op)
+{
+	int x = op->in[0], y = op->out[0];
+	int8_t pad = 0;
+	int32_t sw = 1, sh = 1, fw = 1, fh = 1;
+	struct tm_pool_options o;
+
+	memset(&o, 0, sizeof(o));
+	if (opt(c, op, 0, 1, &pad) || opt(c, op, 1, 4, &sw) || opt(c, op, 2, 4, &sh) ||
+	    opt(c, op, 3, 4, &fw) || opt(c, op, 4, 4, &fh) || act(c, op, 5, &o.act))
+		return -1;
+	if (need_rank(c, op, x, 4, "input") || need_rank(c, op, y, 4, "output"))
+		return -1;
+	const int64_t *xs = T(c, x)->shape, *ys = T(c, y)->shape;
+	if (xs[3] != ys[3])
+		return fail(c, op, "input and output channels differ");
+	if (window(c, op, xs[1], fh, sh, 1, pad == 0, ys[1], &o.pad_top, &o.pad_bottom) ||
+	    window(c, op, xs[2], fw, sw, 1, pad == 0, ys[2], &o.pad_left, &o.pad_right))
+		return -1;
+	o.filter_h = fh, o.filter_w = fw, o.stride_h = sh, o.stride_w = sw;
+	return emit(c, op, op->code == B_MAX_POOL_2D ? TM_OP_MAX_POOL_2D : TM_OP_AVG_POOL_2D, &o,
+		    &x, 1, y);
+}
+
+/* ---- dense ----------------------------------------------------------------- */
+
+static int op_fc(struct tfl *c, struct tfl_op *op)
+{
+	int x = op->in[0], w = op->in[1], b = op->n_in > 2 ? op->in[2] : -1;
+	uint8_t fmt = 0, keep = 0;
+	struct tm_fc_options o;
+
+	memset(&o, 0, sizeof(o));
+	if (act(c, op, 0, &o.act) || opt(c, op, 1, 1, &fmt) || opt(c, op, 2, 1, &keep))
+		return -1;
+	if (fmt)
+		return fail(c, op, "shuffled weight formats are not supported");
+	if (need_rank(c, op, w, 2, "weights"))
+		return -1;
+	if (!T(c, w)->data || (b >= 0 && !T(c, b)->data))
+		return fail(c, op, "weights and bias must be constants");
+	if (ir_numel(T(c, x)) % T(c, w)->shape[1])
+		return fail(c, op, "input size is not a multiple of the weights' input size");
+	o.keep_num_dims = keep != 0;
+	int ins[3] = { x, w, b };
+	return emit(c, op, TM_OP_FULLY_CONNECTED, &o, ins, 3, op->out[0]);
+}
+
+/* A by constant 2-D float B is FULLY_CONNECTED with weights B^T (B if adj_y). */
+static int op_batch_matmul(struct tfl *c, struct tfl_op *op)
+{
+	uint8_t adj_x = 0, adj_y = 0;
+	int b = op->in[1];
+	const struct ir_tensor *B = T(c, b);
+
+	if (opt(c, op, 0, 1, &adj_x) || opt(c, op, 1, 1, &adj_y))
+		return -1;
+	if (!B->data || B->rank != 2 || B->dtype != IR_FLOAT || adj_x) {
+		struct tm_matmul_options m = { adj_x != 0, adj_y != 0 };
+		return emit(c, op, TM_OP_BATCH_MATMUL, &m, op->in, 2, op->out[0]);
+	}
+	int64_t k = B->shape[adj_y ? 1 : 0], n = B->shape[adj_y ? 0 : 1], ws[2] = { n, k };
+	float *wt = malloc(sizeof(float) * (size_t)(k * n));
+	if (!wt)
+		return ir_fail(c->g, "out of memory");
+	for (int64_t i = 0; i < n; i++)
+		for (int64_t j = 0; j < k; j++)
+			wt[i * k + j] = ((const float *)B->data)[adj_y ? i * k + j : j * n + i];
+	char name[600];
+	snprintf(name, sizeof(name), "%s/weights", op->name);
+	int w = ir_const_f32(c->g, name, 2, ws, wt);
+	free(wt);
+	if (w < 0)
+		return -1;
+	struct tm_fc_options o = { { TM_ACT_NONE, 0, 0 }, 1 };
+	int ins[3] = { op->in[0], w, -1 };
+	return emit(c, op, TM_OP_FULLY_CONNECTED, &o, ins, 3, op->out[0]);
+}
+
+/* ---- elementwise -------------------------------------------------------- */
+
+static unsigned tm_of(int code)
+{
+	static const struct { int code; unsigned tm; } map[] = {
+		{ B_ADD, TM_OP_ADD }, { B_SUB, TM_OP_SUB }, { B_MUL, TM_OP_MUL }, { B_DIV, TM_OP_DIV },
+		{ B_MAXIMUM, TM_OP_MAXIMUM }, { B_MINIMUM, TM_OP_MINIMUM }, { B_POW, TM_OP_POW },
+		{ B_LOGISTIC, TM_OP_LOGISTIC }, { B_TANH, TM_OP_TANH }, { B_RELU, TM_OP_RELU },
+		{ B_RELU6, TM_OP_RELU6 }, { B_LOG, TM_OP_LOG }, { B_SQRT, TM_OP_SQRT },
+		{ B_QUANTIZE, TM_OP_QUANTIZE }, { B_DEQUANTIZE, TM_OP_DEQUANTIZE },
+		{ B_MEAN, TM_OP_MEAN }, { B_SUM, TM_OP_REDUCE_SUM }, { B_REDUCE_MAX, TM_OP_REDUCE_MAX },
+	};
+	for (size_t i = 0; i < sizeof(map) / sizeof(map[0]); i++)
+		if (map[i].code == code)
+			return map[i].tm;
+	return 0;
+}
+
+static int op_binary(struct tfl *c, struct tfl_op *op)
+{
+	struct tm_binary_options o;
+	int has_act = op->code == B_ADD || op->code == B_SUB || op->code == B_MUL || op->code == B_DIV;
+
+	memset(&o, 0, sizeof(o));
+	if (has_act && act(c, op, 0, &o.act))
+		return -1;
+	return emit(c, op, tm_of(op->code), &o, op->in, 2, op->out[0]);
+}
+
+static int op_unary(struct tfl *c, struct tfl_op *op)
+{
+	return emit(c, op, tm_of(op->code), NULL, op->in, 1, op->out[0]);
+}
+
+static int op_relu_n1(struct tfl *c, struct tfl_op *op)
+{
+	struct tm_clip_options o = { -1, 1 };
+	return emit(c, op, TM_OP_CLIP, &o, op->in, 1, op->out[0]);
+}
+
+static int op_leaky_relu(struct tfl *c, struct tfl_op *op)
+{
+	struct tm_leaky_relu_options o = { 0 };
+	return opt(c, op, 0, 4, &o.alpha) ? -1 :
+	       emit(c, op, TM_OP_LEAKY_RELU, &o, op->in, 1, op->out[0]);
+}
+
+static int op_softmax(struct tfl *c, struct tfl_op *op)
+{
+	struct tm_softmax_options o = { 0 };
+	return opt(c, op, 0, 4, &o.beta) ? -1 : emit(c, op, TM_OP_SOFTMAX, &o, op->in, 1, op->out[0]);
+}
+
+/* RSQRT(x) = 1 / SQRT(x) (float only). */
+static int op_rsqrt(struct tfl *c, struct tfl_op *op)
+{
+	const struct ir_tensor *x = T(c, op->in[0]);
+	struct tm_binary_options o;
+	float one = 1;
+	char name[600];
+
+	if (x->dtype != IR_FLOAT)
+		return fail(c, op, "only float RSQRT is supported");
+	snprintf(name, sizeof(name), "%s/one", op->name);
+	int k = ir_const_f32(c->g, name, 0, NULL, &one);
+	int s = k < 0 ? -1 : ir_tensor_derive(c->g, op->out[0], "sqrt", IR_FLOAT, x->rank, x->shape);
+	if (s < 0 || emit(c, op, TM_OP_SQRT, NULL, op->in, 1, s))
+		return -1;
+	memset(&o, 0, sizeof(o));
+	int ins[2] = { k, s };
+	return emit(c, op, TM_OP_DIV, &o, ins, 2, op->out[0]);
+}
+
+/* A constant input dequantized now; anything else is a DEQUANTIZE at run time. */
+static int op_dequantize(struct tfl *c, struct tfl_op *op)
+{
+	const struct ir_tensor *x = T(c, op->in[0]);
+	struct ir_tensor *y = &c->g->t[op->out[0]];
+
+	if (!x->data)
+		return op_unary(c, op);
+	if (y->dtype != IR_FLOAT || ir_numel(x) != ir_numel(y))
+		return fail(c, op, "output must be float32 of the input's size");
+	if (x->dtype != IR_FLOAT && !x->q.count)
+		return fail(c, op, "constant input has no quantization parameters");
+	int64_t n = ir_numel(x), inner = 1;
+	for (int d = x->q.axis + 1; x->q.axis >= 0 && d < x->rank; d++)
+		inner *= x->shape[d];
+	float *v = malloc(sizeof(float) * (size_t)(n ? n : 1));
+	if (!v)
+		return ir_fail(c->g, "out of memory");
+	for (int64_t i = 0; i < n; i++) {
+		int64_t ch = x->q.axis >= 0 ? (i / inner) % x->shape[x->q.axis] : 0;
+		v[i] = x->dtype == IR_FLOAT ? ((const float *)x->data)[i] :
+		       x->q.scale[ch] * (ir_const_get_f(x, i) - (float)x->q.zp[ch]);
+	}
+	y->data = v;
+	return 0;
+}
+
+/* ---- shape and data movement --------------------------------------------- */
+
+static int op_reshape(struct tfl *c, struct tfl_op *op)
+{
+	if (ir_numel(T(c, op->in[0])) != ir_numel(T(c, op->out[0])))
+		return fail(c, op, "input and output sizes differ");
+	return emit(c, op, TM_OP_RESHAPE, NULL, op->in, 1, op->out[0]);
+}
+
+static int op_transpose(struct tfl *c, struct tfl_op *op)
+{
+	int64_t p[IR_MAX_RANK];
+	int rank = T(c, op->in[0])->rank, seen = 0;
+	struct tm_transpose_options o;
+
+	memset(&o, 0, sizeof(o));
+	int n = const_ints(c, op, 1, p, IR_MAX_RANK);
+	if (n < 0)
+		return -1;
+	if (n != rank || rank > TM_MAX_RANK)
+		return fail(c, op, "perm length differs from the input's rank (at most 6)");
+	for (int i = 0; i < n; i++) {
+		if (p[i] < 0 || p[i] >= rank || (seen >> p[i] & 1))
+			return fail(c, op, "perm is not a permutation");
+		seen |= 1 << p[i];
+		o.perm[i] = (int32_t)p[i];
+	}
+	return emit(c, op, TM_OP_TRANSPOSE, &o, op->in, 1, op->out[0]);
+}
+
+static int op_reduce(struct tfl *c, struct tfl_op *op)
+{
+	int64_t ax[IR_MAX_RANK];
+	int rank = T(c, op->in[0])->rank;
+	uint8_t keep = 0;
+	struct tm_reduce_options o = { 0, 0 };
+
+	int n = const_ints(c, op, 1, ax, IR_MAX_RANK);
+	if (n < 0 || opt(c, op, 0, 1, &keep))
+		return -1;
+	for (int i = 0; i < n; i++) {
+		int64_t a = ax[i] < 0 ? ax[i] + rank : ax[i];
+		if (a < 0 || a >= rank)
+			return fail(c, op, "axis out of range");
+		o.axes_mask |= 1u << a;
+	}
+	o.keep_dims = keep != 0;
+	return emit(c, op, tm_of(op->code), &o, op->in, 1, op->out[0]);
+}
+
+static int op_pad(struct tfl *c, struct tfl_op *op)
+{
+	int64_t p[2 * IR_MAX_RANK];
+	int rank = T(c, op->in[0])->rank;
+	struct tm_pad_options o;
+
+	memset(&o, 0, sizeof(o));
+	int n = const_ints(c, op, 1, p, 2 * IR_MAX_RANK);
+	if (n < 0)
+		return -1;
+	if (n != 2 * rank || rank > TM_MAX_RANK)
+		return fail(c, op, "paddings must be [rank, 2] (rank at most 6)");
+	for (int i = 0; i < rank; i++) {
+		if (p[2 * i] < 0 || p[2 * i + 1] < 0 || p[2 * i] > INT32_MAX || p[2 * i + 1] > INT32_MAX)
+			return fail(c, op, "negative or huge padding");
+		o.before[i] = (int32_t)p[2 * i], o.after[i] = (int32_t)p[2 * i + 1];
+	}
+	if (op->code == B_PADV2 && op->n_in > 2 && op->in[2] >= 0) {
+		const struct ir_tensor *v = T(c, op->in[2]);
+		if (!v->data || ir_numel(v) != 1 || v->dtype != IR_FLOAT)
+			return fail(c, op, "the pad value must be a float scalar constant");
+		o.value = ir_const_get_f(v, 0);
+	}
+	return emit(c, op, TM_OP_PAD, &o, op->in, 1, op->out[0]);
+}
+
+static int op_concat(struct tfl *c, struct tfl_op *op)
+{
+	int32_t axis = 0;
+	int rank = T(c, op->out[0])->rank;
+	struct tm_concat_options o;
+
+	memset(&o, 0, sizeof(o));
+	if (opt(c, op, 0, 4, &axis) || act(c, op, 1, &o.act))
+		return -1;
+	if (axis < 0)
+		axis += rank;
+	if (axis < 0 || axis >= rank)
+		return fail(c, op, "axis out of range");
+	if (op->n_in > TM_MAX_OP_INPUTS)
+		return fail(c, op, "more than 8 inputs");
+	for (int k = 0; k < op->n_in; k++)
+		if (op->in[k] < 0)
+			return fail(c, op, "an input is missing");
+	o.axis = axis;
+	return emit(c, op, TM_OP_CONCATENATION, &o, op->in, op->n_in, op->out[0]);
+}
+
+static const struct tfl_rule rules[] = {
+	{ B_ADD, "ADD", 2, O_ADD, op_binary },
+	{ B_SUB, "SUB", 2, O_SUB, op_binary },
+	{ B_MUL, "MUL", 2, O_MUL, op_binary },
+	{ B_DIV, "DIV", 2, O_DIV, op_binary },
+	{ B_MAXIMUM, "MAXIMUM", 2, 0, op_binary },
+	{ B_MINIMUM, "MINIMUM", 2, 0, op_binary },
+	{ B_POW, "POW", 2, 0, op_binary },
+	{ B_CONV_2D, "CONV_2D", 2, O_CONV, op_conv },
+	{ B_DEPTHWISE_CONV_2D, "DEPTHWISE_CONV_2D", 2, O_DEPTHWISE, op_conv },
+	{ B_AVERAGE_POOL_2D, "AVERAGE_POOL_2D", 1, O_POOL, op_pool },
+	{ B_MAX_POOL_2D, "MAX_POOL_2D", 1, O_POOL, op_pool },
+	{ B_FULLY_CONNECTED, "FULLY_CONNECTED", 2, O_FC, op_fc },
+	{ B_BATCH_MATMUL, "BATCH_MATMUL", 2, O_BATCH_MATMUL, op_batch_matmul },
+	{ B_LOGISTIC, "LOGISTIC", 1, 0, op_unary },
+	{ B_TANH, "TANH", 1, 0, op_unary },
+	{ B_RELU, "RELU", 1, 0, op_unary },
+	{ B_RELU6, "RELU6", 1, 0, op_unary },
+	{ B_RELU_N1_TO_1, "RELU_N1_TO_1", 1, 0, op_relu_n1 },
+	{ B_LEAKY_RELU, "LEAKY_RELU", 1, O_LEAKY_RELU, op_leaky_relu },
+	{ B_LOG, "LOG", 1, 0, op_unary },
+	{ B_SQRT, "SQRT", 1, 0, op_unary },
+	{ B_RSQRT, "RSQRT", 1, 0, op_rsqrt },
+	{ B_SOFTMAX, "SOFTMAX", 1, O_SOFTMAX, op_softmax },
+	{ B_QUANTIZE, "QUANTIZE", 1, 0, op_unary },
+	{ B_DEQUANTIZE, "DEQUANTIZE", 1, 0, op_dequantize },
+	{ B_RESHAPE, "RESHAPE", 1, 0, op_reshape },
+	{ B_SQUEEZE, "SQUEEZE", 1, 0, op_reshape },
+	{ B_EXPAND_DIMS, "EXPAND_DIMS", 1, 0, op_reshape },
+	{ B_TRANSPOSE, "TRANSPOSE", 2, 0, op_transpose },
+	{ B_MEAN, "MEAN", 2, O_REDUCER, op_reduce },
+	{ B_SUM, "SUM", 2, O_REDUCER, op_reduce },
+	{ B_REDUCE_MAX, "REDUCE_MAX", 2, O_REDUCER, op_reduce },
+	{ B_PAD, "PAD", 2, 0, op_pad },
+	{ B_PADV2, "PADV2", 2, 0, op_pad },
+	{ B_CONCATENATION, "CONCATENATION", 1, O_CONCAT, op_concat },
+};
+
+const struct tfl_rule *tfl_rule(int code)
+{
+	for (size_t i = 0; i < sizeof(rules) / sizeof(rules[0]); i++)
+		if (rules[i].code == code)
+			return &rules[i];
+	return NULL;
+}
