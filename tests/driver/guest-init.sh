@@ -26,6 +26,9 @@ cat "$d/ring" "$d/perf"
 grep -q '^jobs_ok: [1-9]' "$d/perf" && grep -q '^RING_HEAD:' "$d/ring"
 result debugfs $?
 
+/tma_burst 50 nullrt
+result null-round-trip $?
+
 # Remove and reload the module, with jobs in flight each time.
 ok=0
 for n in 1 2 3; do

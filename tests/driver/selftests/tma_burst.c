@@ -3,13 +3,38 @@
  * tma_burst N [check] - queue N jobs and exit without waiting, so the file
  * closes and the module may be removed with jobs in flight (guest-init.sh's
  * rmmod cycles). With "check" it waits for the last job and compares its
- * output with the reference instead.
+ * output with the reference instead. "tma_burst N nullrt" times N null
+ * jobs (END only) one after the other, submit to BO idle, and prints the
+ * mean round trip.
  */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "tma_util.h"
+
+static double now_us(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1e6 + ts.tv_nsec / 1e3;
+}
+
+static int null_round_trip(int fd, struct tma_fc *fc, int n)
+{
+	struct drm_tma_job_status st;
+	double t0;
+
+	tma_cmd_end(&fc->cmds[0]);
+	t0 = now_us();
+	for (int i = 0; i < n; i++)
+		if (tma_fc_submit(fd, fc, 1, NULL) || tma_wait_job(fd, fc, &st) || st.status)
+			return 1;
+	printf("TMA-PERF null-job-round-trip-us %.0f (mean of %d)\n", (now_us() - t0) / n, n);
+	return 0;
+}
 
 int main(int argc, char **argv)
 {
@@ -22,6 +47,8 @@ int main(int argc, char **argv)
 		return 1;
 	}
 	tma_fc_fill(&fc, 1);
+	if (argc > 2 && !strcmp(argv[2], "nullrt"))
+		return null_round_trip(fd, &fc, n);
 	for (int i = 0; i < n; i++)
 		if (tma_fc_submit(fd, &fc, 2, NULL)) {
 			perror("tma_burst: submit");
