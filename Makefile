@@ -117,7 +117,7 @@ demo: deps
 	$(BUILD)/bin/tmrun $(DEMO_MODEL) --device sim --profile
 
 deps:
-	@.ci/deps.sh $(sort $(DEPS_APT))
+	@.ci/deps.sh $(foreach p,$(sort $(DEPS_APT)),'$(p)')
 
 install: all
 	install -d $(DESTDIR)$(PREFIX)/lib/pkgconfig $(DESTDIR)$(PREFIX)/include $(DESTDIR)$(PREFIX)/bin

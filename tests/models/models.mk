@@ -3,7 +3,7 @@
 # download step is skipped) into build/models/npm, a cache outside git, and
 # compiles the openWakeWord models with tmc. `make models-check` compares the
 # compiled models run by tmrun with ONNX Runtime (tests/models/ort_compare.js).
-DEPS_APT += nodejs npm
+DEPS_APT += nodejs|node npm|npm
 
 MODELS_DIR  := build/models
 MODELS_NPM  := $(MODELS_DIR)/npm
