@@ -41,6 +41,19 @@ for n in 1 2 3; do
 done
 result rmmod-reload-cycles $ok
 
+# Unbind the PCI device with jobs in flight and the file still open, rebind.
+dev=$(basename "$(readlink -f /sys/bus/pci/drivers/tmaccel/0000:* | head -n 1)")
+/tma_burst 24 hold >/dev/null &
+sleep 0.5
+echo "$dev" >/sys/bus/pci/drivers/tmaccel/unbind
+ok=$?
+wait
+echo "$dev" >/sys/bus/pci/drivers/tmaccel/bind || ok=1
+i=0
+while [ ! -e /dev/dri/renderD128 ] && [ $i -lt 50 ]; do sleep 0.1; i=$((i + 1)); done
+/tma_burst 2 check >/dev/null || ok=1
+result unbind-rebind-in-flight $ok
+
 dmesg > /dmesg.txt
 if grep -E 'WARNING|BUG|Oops|Call Trace|general protection' /dmesg.txt; then
 	result dmesg-clean 1

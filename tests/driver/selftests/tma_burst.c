@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "tma_util.h"
 
@@ -65,6 +66,9 @@ int main(int argc, char **argv)
 			return 1;
 		}
 	}
+	/* "hold": keep the file open while the device is unbound under it. */
+	if (argc > 2 && !strcmp(argv[2], "hold"))
+		sleep(2);
 	printf("tma_burst: %d jobs queued\n", n);
 	return 0;
 }
