@@ -445,7 +445,7 @@ size_t tm_fast_dw_size(enum tm_isa isa, const struct tm_conv_params *p,
 	struct carve c = { 0 };
 	size_t scratch;
 
-	if (!ops || p->depth_mult != 1)
+	if (!ops || p->depth_mult != 1 || (is_float ? !ops->dw_f32 : !ops->dw_i8))
 		return 0;
 	dw_build(&c, ops, p, NULL, w, NULL, is_float, &scratch);
 	return c.off;
@@ -460,7 +460,7 @@ const struct tm_fast_dw *tm_fast_dw_init(void *mem, enum tm_isa isa,
 	const struct tm_isa_ops *ops = tm_isa_ops_get(isa);
 	struct carve c = { mem, 0 };
 
-	if (!ops || p->depth_mult != 1)
+	if (!ops || p->depth_mult != 1 || (wf ? !ops->dw_f32 : !ops->dw_i8))
 		return NULL;
 	return dw_build(&c, ops, p, q, w, wf, wf != NULL, scratch);
 }

@@ -85,6 +85,11 @@ struct tm_dw_i8 {
 
 enum tm_fast_binop { TM_FAST_ADD, TM_FAST_SUB, TM_FAST_MUL, TM_FAST_MAX, TM_FAST_MIN };
 
+/*
+ * An ISA's table may leave a family out (NULL): the GEMMs are always there;
+ * depthwise, the pools (all four), the binary rows (all four) and the float
+ * activations are optional, and their ops then run the reference kernels.
+ */
 struct tm_isa_ops {
 	/*
 	 * int8 GEMM: @a is m rows of kp elements, uint8 (x + i8_xoff) or, when

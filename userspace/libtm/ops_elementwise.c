@@ -202,6 +202,8 @@ static int bin_prepare_fast(struct tm_op_ctx *ctx, struct bin_state *s)
 		return tm_op_fail(ctx, "%s", why);
 	if (s->op != TM_BINOP_DIV && s->op != TM_BINOP_POW && tm_fast_bcast_ok(&s->bc))
 		s->fast = tm_isa_ops_get(isa);
+	if (s->fast && !s->fast->bin_f32)
+		s->fast = NULL;
 	return 0;
 }
 
@@ -418,6 +420,8 @@ static int unary_prepare_fast(struct tm_op_ctx *ctx, struct unary_state *s)
 		s->fast = tm_isa_ops_get(isa);
 		break;
 	}
+	if (s->fast && !s->fast->leaky_f32)
+		s->fast = NULL;
 	return 0;
 }
 

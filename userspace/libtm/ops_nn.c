@@ -683,6 +683,8 @@ static int pool_prepare(struct tm_op_ctx *ctx, size_t *scratch)
 		return -EINVAL;
 	*scratch = tm_fast_pool_scratch(&p);
 	s->ops = *scratch ? tm_isa_ops_get(isa) : NULL;
+	if (s->ops && !s->ops->max_i8)
+		s->ops = NULL;
 	return 0;
 }
 

@@ -1,0 +1,153 @@
+// SPDX-License-Identifier: MIT
+/*
+ * neon.c - AArch64 Advanced SIMD primitives: the int8 GEMM (int16
+ * multiply-accumulate; dotprod.c has the SDOT one) and the float GEMM behind
+ * CONV_2D and FULLY_CONNECTED. Panels hold x itself (xoff 0).
+ *
+ * Only the GEMMs are here; depthwise, pools and elementwise rows are absent
+ * from these tables, so those ops run the reference kernels on AArch64.
+ */
+#include "simd_neon.h"
+
+/* ---- int8 GEMM, plain NEON: int16 panel, weights [blk][kp][8] ------------------ */
+
+static inline __attribute__((always_inline)) void
+gemm_i8_neon_block(const struct tm_gemm_i8 *g, const int16_t *a, const int mr, int32x4_t b0,
+		   int32x4_t b1, const int8_t *wb, int8_t *out, size_t ldo, size_t n0, size_t nv)
+{
+	int32x4_t c0[MR], c1[MR];
+
+	for (int r = 0; r < mr; r++) {
+		c0[r] = b0;
+		c1[r] = b1;
+	}
+	for (size_t j = 0; j < g->kp; j++) {
+		int16x8_t w = vmovl_s8(vld1_s8(wb + j * 8));
+
+		for (int r = 0; r < mr; r++) {
+			int16_t x = a[r * g->kp + j];
+
+			c0[r] = vmlal_n_s16(c0[r], vget_low_s16(w), x);
+			c1[r] = vmlal_n_s16(c1[r], vget_high_s16(w), x);
+		}
+	}
+	for (int r = 0; r < mr; r++)
+		store8(out + r * ldo + n0, c0[r], c1[r], &g->rq, n0, nv);
+}
+
+static void gemm_i8_neon(const struct tm_gemm_i8 *g, const void *a, size_t m,
+			 const int32_t *bias, int8_t *out, size_t ldo)
+{
+	const int16_t *panel = a;
+
+	for (size_t n0 = 0; n0 < g->n; n0 += 8) {
+		size_t nv = g->n - n0 < 8 ? g->n - n0 : 8, r0 = 0;
+		const int8_t *wb = g->w + n0 * g->kp;
+		int32x4_t b0, b1;
+
+		bias_init(g, bias, n0, nv, &b0, &b1);
+		for (; r0 + MR <= m; r0 += MR)
+			gemm_i8_neon_block(g, panel + r0 * g->kp, MR, b0, b1, wb, out + r0 * ldo,
+					   ldo, n0, nv);
+		switch (m - r0) {
+		case 3: gemm_i8_neon_block(g, panel + r0 * g->kp, 3, b0, b1, wb, out + r0 * ldo, ldo, n0, nv); break;
+		case 2: gemm_i8_neon_block(g, panel + r0 * g->kp, 2, b0, b1, wb, out + r0 * ldo, ldo, n0, nv); break;
+		case 1: gemm_i8_neon_block(g, panel + r0 * g->kp, 1, b0, b1, wb, out + r0 * ldo, ldo, n0, nv); break;
+		}
+	}
+}
+
+static void panel_i16(const int8_t *src, size_t n, void *dst)
+{
+	int16_t *d = dst;
+	size_t i = 0;
+
+	for (; i + 8 <= n; i += 8)
+		vst1q_s16(d + i, vmovl_s8(vld1_s8(src + i)));
+	for (; i < n; i++)
+		d[i] = src[i];
+}
+
+/* ---- float GEMM: weights [blk][k][8] ---------------------------------------------- */
+
+static void store4_f32(float *out, float32x4_t v, size_t n)
+{
+	if (n >= 4) {
+		vst1q_f32(out, v);
+	} else if (n) {
+		float tmp[4];
+
+		vst1q_f32(tmp, v);
+		memcpy(out, tmp, n * sizeof(float));
+	}
+}
+
+static float32x4_t load4_f32(const float *p, size_t n)
+{
+	float tmp[4] = { 0 };
+
+	if (n >= 4)
+		return vld1q_f32(p);
+	memcpy(tmp, p, n * sizeof(float));
+	return vld1q_f32(tmp);
+}
+
+static float32x4_t clamp4(float32x4_t v, float32x4_t lo, float32x4_t hi)
+{
+	/* Select rather than vmaxq/vminq, which would turn NaN into a bound. */
+	v = vbslq_f32(vcltq_f32(v, lo), lo, v);
+	return vbslq_f32(vcgtq_f32(v, hi), hi, v);
+}
+
+static inline __attribute__((always_inline)) void
+gemm_f32_block(const struct tm_gemm_f32 *g, const float *a, const int mr, float32x4_t b0,
+	       float32x4_t b1, const float *wb, float *out, size_t ldo, size_t nv)
+{
+	const float32x4_t lo = vdupq_n_f32(g->act_min), hi = vdupq_n_f32(g->act_max);
+	float32x4_t c0[MR], c1[MR];
+
+	for (int r = 0; r < mr; r++) {
+		c0[r] = b0;
+		c1[r] = b1;
+	}
+	for (size_t j = 0; j < g->k; j++) {
+		float32x4_t w0 = vld1q_f32(wb + j * 8), w1 = vld1q_f32(wb + j * 8 + 4);
+
+		for (int r = 0; r < mr; r++) {
+			c0[r] = vfmaq_n_f32(c0[r], w0, a[r * g->k + j]);
+			c1[r] = vfmaq_n_f32(c1[r], w1, a[r * g->k + j]);
+		}
+	}
+	for (int r = 0; r < mr; r++) {
+		store4_f32(out + r * ldo, clamp4(c0[r], lo, hi), nv);
+		store4_f32(out + r * ldo + 4, clamp4(c1[r], lo, hi), nv > 4 ? nv - 4 : 0);
+	}
+}
+
+void tm_neon_gemm_f32(const struct tm_gemm_f32 *g, const float *a, size_t m, const float *bias,
+		      float *out, size_t ldo)
+{
+	for (size_t n0 = 0; n0 < g->n; n0 += 8) {
+		size_t nv = g->n - n0 < 8 ? g->n - n0 : 8, r0 = 0;
+		const float *wb = g->w + n0 * g->k;
+		float32x4_t b0 = bias ? load4_f32(bias + n0, nv) : vdupq_n_f32(0.0f);
+		float32x4_t b1 = bias && nv > 4 ? load4_f32(bias + n0 + 4, nv - 4) : vdupq_n_f32(0.0f);
+		float *o = out + n0;
+
+		for (; r0 + MR <= m; r0 += MR)
+			gemm_f32_block(g, a + r0 * g->k, MR, b0, b1, wb, o + r0 * ldo, ldo, nv);
+		switch (m - r0) {
+		case 3: gemm_f32_block(g, a + r0 * g->k, 3, b0, b1, wb, o + r0 * ldo, ldo, nv); break;
+		case 2: gemm_f32_block(g, a + r0 * g->k, 2, b0, b1, wb, o + r0 * ldo, ldo, nv); break;
+		case 1: gemm_f32_block(g, a + r0 * g->k, 1, b0, b1, wb, o + r0 * ldo, ldo, nv); break;
+		}
+	}
+}
+
+const struct tm_isa_ops tm_isa_neon = {
+	.i8_nr = 8, .i8_kr = 1, .i8_a16 = 1, .i8_xoff = 0,
+	.gemm_i8 = gemm_i8_neon,
+	.panel_i8 = panel_i16,
+	.f32_nr = 8,
+	.gemm_f32 = tm_neon_gemm_f32,
+};
