@@ -318,6 +318,39 @@ static void test_ops_refuses_reduce_shape(void)
 	expect_refusal(TM_OP_MEAN, &o, sizeof(o), t, 1, "reduced shape");
 }
 
+/* s_in / s_out = 2^40 needs a shift of 41 bits: the kernel cannot, prepare must refuse. */
+static void test_ops_refuses_requant_multiplier(void)
+{
+	struct tspec t[] = {
+		{ TM_DTYPE_INT8, 1, { 4 }, 1024.0f, 0 }, { TM_DTYPE_INT8, 1, { 4 }, 1.0f / (1u << 30), 0 },
+	};
+
+	expect_refusal(TM_OP_QUANTIZE, NULL, 0, t, 1, "requantization multiplier");
+}
+
+static void test_ops_refuses_pad_int32_value(void)
+{
+	struct tspec t[] = {
+		{ TM_DTYPE_INT32, 1, { 2 }, 0.0f, 0 }, { TM_DTYPE_INT32, 1, { 4 }, 0.0f, 0 },
+	};
+	struct tm_pad_options o = { .before = { 1 }, .after = { 1 }, .value = 3e9f };
+
+	expect_refusal(TM_OP_PAD, &o, sizeof(o), t, 1, "pad value 3e+09 is not an int32");
+	o.value = 0.5f;
+	expect_refusal(TM_OP_PAD, &o, sizeof(o), t, 1, "pad value 0.5 is not an int32");
+}
+
+/* 1e30 / 1e-30 is inf in float: ConcatenationWithScaling's factor does not exist. */
+static void test_ops_refuses_concat_scale_overflow(void)
+{
+	struct tspec t[] = {
+		{ TM_DTYPE_INT8, 1, { 2 }, 1e30f, 0 }, { TM_DTYPE_INT8, 1, { 2 }, 1e-30f, 0 },
+	};
+	struct tm_concat_options o = { .axis = 0 };
+
+	expect_refusal(TM_OP_CONCATENATION, &o, sizeof(o), t, 1, "overflows float");
+}
+
 int main(void)
 {
 	TM_RUN(test_ops_add_int8_row_broadcast);
@@ -332,5 +365,8 @@ int main(void)
 	TM_RUN(test_ops_refuses_softmax_int8_output_q);
 	TM_RUN(test_ops_refuses_transpose_shape);
 	TM_RUN(test_ops_refuses_reduce_shape);
+	TM_RUN(test_ops_refuses_requant_multiplier);
+	TM_RUN(test_ops_refuses_pad_int32_value);
+	TM_RUN(test_ops_refuses_concat_scale_overflow);
 	TM_TEST_EXIT();
 }

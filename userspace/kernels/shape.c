@@ -74,8 +74,11 @@ void tm_requant_f_int8_ref(const struct tm_requant_f_params *p, const int8_t *in
 		float v = roundf((float)in[i] * p->scale + p->bias);
 		int32_t q;
 
-		/* |v| is bounded by 255 * s_in/s_out; keep the cast defined anyway. */
-		v = v < -1e6f ? -1e6f : v > 1e6f ? 1e6f : v;
+		/*
+		 * |v| is bounded by 255 * s_in/s_out, but that product may overflow
+		 * to inf (and inf - inf is NaN): keep the cast defined for all v.
+		 */
+		v = !(v >= -1e6f) ? -1e6f : v > 1e6f ? 1e6f : v;
 		q = (int32_t)v + p->out_zp;
 		out[i] = (int8_t)tm_clamp_i32(q, p->act_min, p->act_max);
 	}

@@ -156,6 +156,9 @@ static int concat_prepare_int8(struct tm_op_ctx *ctx, struct concat_state *s, si
 			continue;
 		s->requant[k] = 1;
 		tm_requant_f_params_int8(&s->rq[k], si, zi, so, zo, -128, 127);
+		if (!isfinite(s->rq[k].scale))
+			return tm_op_fail(ctx, "input '%s': scale ratio %g / %g overflows float",
+					  ctx->in[k]->name, (double)si, (double)so);
 		*scratch += ctx->in[k]->bytes;
 	}
 	return 0;
@@ -276,6 +279,10 @@ static int pad_prepare(struct tm_op_ctx *ctx, size_t *scratch)
 		return -ENOMEM;
 	}
 	s->es = elem_size(in->dtype);
+	/* The value is stored as float; an int32 pad needs it to be an int32. */
+	if (in->dtype == TM_DTYPE_INT32 &&
+	    !(o->value >= -2147483648.0f && o->value < 2147483648.0f && o->value == truncf(o->value)))
+		return tm_op_fail(ctx, "pad value %g is not an int32", (double)o->value);
 	switch (in->dtype) {
 	case TM_DTYPE_FLOAT32: s->value.f = o->value; break;
 	case TM_DTYPE_INT32: s->value.i32 = (int32_t)o->value; break;
@@ -341,9 +348,14 @@ static int quant_prepare(struct tm_op_ctx *ctx, size_t *scratch)
 	}
 	s->scale = deq ? si : so;
 	s->zp = deq ? zi : zo;
-	if (is_8bit(in->dtype) && is_8bit(out->dtype))
-		tm_requant_params_init(&s->rq, si, zi, in->dtype == TM_DTYPE_UINT8, so, zo,
-				       out->dtype == TM_DTYPE_UINT8);
+	if (!is_8bit(in->dtype) || !is_8bit(out->dtype))
+		return 0;
+	tm_requant_params_init(&s->rq, si, zi, in->dtype == TM_DTYPE_UINT8, so, zo,
+			       out->dtype == TM_DTYPE_UINT8);
+	/* The kernel shifts an int32 left by at most 31 bits, as TFLite does. */
+	if (s->rq.shift > 31)
+		return tm_op_fail(ctx, "requantization multiplier %g is too large",
+				  (double)si / (double)so);
 	return 0;
 }
 
