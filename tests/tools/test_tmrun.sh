@@ -78,7 +78,10 @@ expect model_truncated 2 "half.bin" "$T/half.bin"
 expect model_not_runnable 2 "op 0 (RELU 'shrink')" "$T/bad_shape.bin"
 
 # ---- devices: 4 -----------------------------------------------------------
+# The simulator is built beside libtm; point the lookup at nothing to lose it.
+export TM_SIMLIB="$T/none/libtmsim.so"
 expect device_sim_absent 4 "device 'sim' not available" "$T/relu.bin" --device sim
+unset TM_SIMLIB
 expect device_drm_absent 4 "device 'drm' not available" "$T/relu.bin" --device drm
 
 # ---- bad inputs: 3 --------------------------------------------------------
