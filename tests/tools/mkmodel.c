@@ -13,6 +13,8 @@
  *             Wq[o][i] = (o*7 + i*3) % 51 - 25, bq[o] = 100*o - 150
  *   add2      float32 a[1,4] + b[1,4] -> ADD -> y (two graph inputs)
  *   bad_shape RELU from [1,8] to [1,4]: loads, but no op can run it
+ *   int4_id   int4 x[1,6] that is also the graph output (no ops): tmrun's
+ *             report must decode both nibbles of each byte
  *
  * usage: mkmodel NAME OUT.bin
  */
@@ -132,6 +134,13 @@ static int build_bad_shape(void)
 	return op(TM_OP_RELU, "shrink", &x, 1, y, NULL, 0) || io(x, TM_FMT_NONE, y);
 }
 
+static int build_int4_id(void)
+{
+	uint32_t x = tensor("x", TM_DTYPE_INT4, 1, 6, NULL, 0, 0, 0);
+
+	return io(x, TM_FMT_NONE, x);
+}
+
 static const struct {
 	const char *name;
 	int (*build)(void);
@@ -141,6 +150,7 @@ static const struct {
 	{ "fc_int8", build_fc_int8 },
 	{ "add2", build_add2 },
 	{ "bad_shape", build_bad_shape },
+	{ "int4_id", build_int4_id },
 };
 
 int main(int argc, char **argv)

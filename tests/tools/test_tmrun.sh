@@ -33,7 +33,7 @@ expect() {
 	fi
 }
 
-for m in relu mlp fc_int8 add2 bad_shape; do
+for m in relu mlp fc_int8 add2 bad_shape int4_id; do
 	"$MKMODEL" $m "$T/$m.bin" || { echo "not ok - mkmodel $m"; exit 1; }
 done
 
@@ -200,6 +200,18 @@ assert np.load(d + "/y.npy").shape == (1, 8)
 cp "$T/y.npy" "$T/y1.npy"
 "$TMRUN" "$T/relu.bin" -o "$T/y.npy" 2>/dev/null >/dev/null
 if cmp -s "$T/y.npy" "$T/y1.npy"; then ok synthetic_same_twice; else nok synthetic_same_twice; fi
+
+# int4 output: the synthetic input bytes (the LCG of tmrun.c's synth_input,
+# here) must come back as both sign-extended nibbles, low one first.
+check run_int4_nibbles '
+s, want = 0x9e3779b9, []
+for _ in range(3):
+    s = (s * 1664525 + 1013904223) & 0xffffffff
+    for nib in ((s >> 24) & 15, s >> 28):
+        want.append(nib - 16 if nib >= 8 else nib)
+got = json.loads(out)["outputs"][0]["values"]
+assert got == want, (got, want)
+' "$T/int4_id.bin" --json
 
 # ---- corrupt models never crash: every exit is 0 or 2 ---------------------
 "$PY" - "$T" <<'EOF'

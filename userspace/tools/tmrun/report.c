@@ -47,8 +47,8 @@ static double raw_at(const struct out_view *v, size_t i)
 		return (int8_t)b[i];
 	case TM_DTYPE_UINT8:
 		return b[i];
-	case TM_DTYPE_INT4:
-		return (int8_t)((i % 2 ? b[i / 2] >> 4 : b[i / 2] << 4) & 0xf0) >> 4;
+	case TM_DTYPE_INT4: /* move the nibble to the top, then shift it back signed */
+		return (int8_t)((i % 2 ? b[i / 2] : b[i / 2] << 4) & 0xf0) >> 4;
 	default:
 		return 0;
 	}
