@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: MIT
 /*
  * dispatch.c - choice of the CPU kernel variant, and the ISA-neutral drivers
- * of the fast kernels: weight packing (once, in prepare), the im2col panels,
- * tap lists and broadcast rows that feed each ISA's primitives.
+ * of the fast kernels: weight packing (once, in prepare), the padded input
+ * and row pointers of the GEMMs, tap lists and broadcast rows that feed each
+ * ISA's primitives.
  *
  * int8 GEMM arithmetic: the A panel holds x + xoff (xoff = 128 on x86, where
  * VNNI multiplies unsigned by signed bytes; 0 on AArch64's signed SDOT), and
@@ -138,37 +139,52 @@ static void rq_init(struct carve *c, struct tm_rq *rq, const struct tm_nn_quant 
 
 /* ---- CONV_2D and FULLY_CONNECTED ---------------------------------------------- */
 
+/*
+ * No im2col copy: eval writes the input once into a padded copy (int8: as the
+ * panel's elements, x + xoff, the border holding in_zp + xoff; float: only
+ * when there is padding), and each GEMM row is a list of pointers into it,
+ * one per segment of the window that is contiguous there: a kernel row
+ * (kw * in_c elements) when dil_w is 1, else one tap (in_c elements). Weights
+ * are packed in that order with each segment padded to segp elements (a
+ * multiple of the ISA's kr) by zero weights, so the over-read of a segment's
+ * end multiplies something finite by 0.
+ */
 struct tm_fast_conv {
 	const struct tm_isa_ops *ops;
 	struct tm_conv_params p;
-	int is_float, pointwise;
-	size_t k, kp;           /* reduction length, and padded for the int8 panel */
-	size_t tile;            /* output pixels per panel */
-	int32_t fill;           /* int8 panel value of a padded tap */
+	int is_float, direct;   /* direct: float without padding reads the input itself */
+	size_t seglen, nseg;    /* the window as nseg segments of seglen elements */
+	size_t hp, wp, elem;    /* padded input extent, element bytes */
+	size_t rows_bytes;      /* scratch: the row pointers first (aligned), */
+	size_t pad_bytes;       /* then the padded copy, slack included */
+	size_t tile;            /* output pixels per GEMM call */
+	int32_t fill;           /* int8: the border's element */
 	struct tm_gemm_i8 gi;
 	struct tm_gemm_f32 gf;
 };
 
-/* 1x1, stride 1, no padding: panel rows are the input pixels themselves. */
-static int conv_pointwise(const struct tm_conv_params *p)
+/* Bytes after the padded copy: a segment's zero-weighted over-read stays inside. */
+#define CONV_SLACK 64
+
+static size_t conv_pixels(const struct tm_conv_params *p)
 {
-	return p->k_h == 1 && p->k_w == 1 && p->stride_h == 1 && p->stride_w == 1 &&
-	       p->pad_top == 0 && p->pad_left == 0 && p->out_h == p->in_h && p->out_w == p->in_w;
+	return (size_t)p->batch * p->out_h * p->out_w;
 }
 
-/* Panel rows sized to stay in L1/L2: at least 4 pixels, at most 64. */
-static size_t conv_tile(size_t row_bytes)
+/* Bottom/right padding the output size implies (the kernels only see top/left). */
+static size_t padded_extent(int32_t out, int32_t stride, int32_t k, int32_t dil, int32_t in,
+			    int32_t pad0)
 {
-	size_t t = 32768 / (row_bytes ? row_bytes : 1);
+	size_t need = (size_t)(out - 1) * stride + (size_t)(k - 1) * dil + 1;
+	size_t have = (size_t)in + pad0;
 
-	t = t < 4 ? 4 : t > 64 ? 64 : t;
-	return t & ~(size_t)3;
+	return need > have ? need : have;
 }
 
-/* [blk][k][nr] floats, zero beyond n. */
+/* [blk][k][nr] floats in segment order, zero beyond n. */
 static void pack_f32(const struct tm_fast_conv *f, const float *wf, float *dst)
 {
-	size_t nr = f->ops->f32_nr, n = f->gf.n, k = f->k;
+	size_t nr = f->ops->f32_nr, n = f->gf.n, k = f->nseg * f->seglen;
 
 	for (size_t blk = 0; blk < round_up(n, nr) / nr; blk++)
 		for (size_t j = 0; j < k; j++)
@@ -179,11 +195,15 @@ static void pack_f32(const struct tm_fast_conv *f, const float *wf, float *dst)
 			}
 }
 
-/* [blk][kp / kr][nr][kr], zero beyond n and k; corr as the header comment says. */
+/*
+ * [blk][kp / kr][nr][kr] with kp = nseg * segp, each segment's tail zero;
+ * corr as the header comment says (padding weights are zero: no effect).
+ */
 static void pack_i8(const struct tm_fast_conv *f, const struct tm_nn_weights *w, int32_t in_zp,
 		    int8_t *dst, int32_t *corr, int8_t *row_scratch)
 {
-	size_t nr = f->ops->i8_nr, kr = f->ops->i8_kr, n = f->gi.n, k = f->k, kp = f->kp;
+	size_t nr = f->ops->i8_nr, kr = f->ops->i8_kr, n = f->gi.n, kp = f->gi.kp;
+	size_t segp = f->gi.segp;
 	uint32_t off = (uint32_t)(in_zp + f->ops->i8_xoff);
 
 	memset(dst, 0, round_up(n, nr) * kp);
@@ -193,12 +213,22 @@ static void pack_i8(const struct tm_fast_conv *f, const struct tm_nn_weights *w,
 		int8_t *blk = dst + ch / nr * nr * kp;
 		uint32_t sum = 0;
 
-		for (size_t j = 0; j < k; j++) {
-			blk[(j / kr * nr + ch % nr) * kr + j % kr] = row[j];
-			sum += (uint32_t)(int32_t)row[j];
-		}
+		for (size_t s = 0; s < f->nseg; s++)
+			for (size_t i = 0; i < f->seglen; i++) {
+				size_t j = s * segp + i;
+				int8_t v = row[s * f->seglen + i];
+
+				blk[(j / kr * nr + ch % nr) * kr + j % kr] = v;
+				sum += (uint32_t)(int32_t)v;
+			}
 		corr[ch] = (int32_t)(0u - off * sum);
 	}
+}
+
+/* Pixels per GEMM call: enough rows to reuse each weight block, a bounded pointer list. */
+static size_t conv_tile(size_t npix)
+{
+	return npix < 64 ? npix : 64;
 }
 
 /*
@@ -212,39 +242,52 @@ static struct tm_fast_conv *conv_build(struct carve *c, const struct tm_isa_ops 
 				       int is_float, size_t *scratch)
 {
 	struct tm_fast_conv *f = carve(c, sizeof(*f));
-	struct tm_fast_conv tmp = { .ops = ops, .p = *p, .is_float = is_float,
-				    .pointwise = conv_pointwise(p) };
-	size_t n = (size_t)p->out_c, np, elem;
+	struct tm_fast_conv t = { .ops = ops, .p = *p, .is_float = is_float };
+	size_t n = (size_t)p->out_c, np;
 
-	tmp.k = (size_t)p->k_h * p->k_w * p->in_c;
+	if (p->dil_w == 1) {
+		t.seglen = (size_t)p->k_w * p->in_c;
+		t.nseg = (size_t)p->k_h;
+	} else {
+		t.seglen = (size_t)p->in_c;
+		t.nseg = (size_t)p->k_h * p->k_w;
+	}
+	t.hp = padded_extent(p->out_h, p->stride_h, p->k_h, p->dil_h, p->in_h, p->pad_top);
+	t.wp = padded_extent(p->out_w, p->stride_w, p->k_w, p->dil_w, p->in_w, p->pad_left);
+	t.tile = conv_tile(conv_pixels(p));
 	if (is_float) {
 		np = round_up(n, ops->f32_nr);
-		tmp.kp = tmp.k;
-		tmp.gf = (struct tm_gemm_f32){ carve(c, np * tmp.k * sizeof(float)), n, tmp.k,
-					       p->act.min, p->act.max };
-		elem = sizeof(float);
+		t.elem = sizeof(float);
+		t.direct = p->pad_top == 0 && p->pad_left == 0 && t.hp == (size_t)p->in_h &&
+			   t.wp == (size_t)p->in_w;
+		t.gf = (struct tm_gemm_f32){ .w = carve(c, np * t.nseg * t.seglen * sizeof(float)),
+					     .n = n, .nseg = t.nseg, .seglen = t.seglen,
+					     .act_min = p->act.min, .act_max = p->act.max };
 	} else {
+		size_t segp = round_up(t.seglen, ops->i8_kr);
+
 		np = round_up(n, ops->i8_nr);
-		tmp.kp = round_up(tmp.k, 4);
-		tmp.gi = (struct tm_gemm_i8){ .w = carve(c, np * tmp.kp), .corr = carve(c, np * 4),
-					      .n = n, .kp = tmp.kp };
-		rq_init(c, &tmp.gi.rq, q, n, np);
-		elem = ops->i8_a16 ? 2 : 1;
+		t.elem = ops->i8_a16 ? 2 : 1;
+		t.gi = (struct tm_gemm_i8){ .w = carve(c, np * t.nseg * segp), .corr = carve(c, np * 4),
+					    .n = n, .nseg = t.nseg, .segp = segp,
+					    .kp = t.nseg * segp };
+		rq_init(c, &t.gi.rq, q, n, np);
 	}
-	tmp.tile = conv_tile(tmp.kp * elem);
-	*scratch = is_float && tmp.pointwise ? 0 : tmp.tile * tmp.kp * elem;
+	t.pad_bytes = t.direct ? 0 : (size_t)p->batch * t.hp * t.wp * p->in_c * t.elem + CONV_SLACK;
+	t.rows_bytes = round_up(t.tile * t.nseg * sizeof(void *), 64);
+	*scratch = t.rows_bytes + t.pad_bytes;
 	if (!is_float) {
 		int8_t *row = carve(c, tm_nn_weights_scratch_size(w));
 
 		if (c->mem) {
-			tmp.fill = q->in_zp + ops->i8_xoff;
-			pack_i8(&tmp, w, q->in_zp, (int8_t *)tmp.gi.w, (int32_t *)tmp.gi.corr, row);
+			t.fill = q->in_zp + ops->i8_xoff;
+			pack_i8(&t, w, q->in_zp, (int8_t *)t.gi.w, (int32_t *)t.gi.corr, row);
 		}
 	} else if (c->mem) {
-		pack_f32(&tmp, wf, (float *)tmp.gf.w);
+		pack_f32(&t, wf, (float *)t.gf.w);
 	}
 	if (f)
-		*f = tmp;
+		*f = t;
 	return f;
 }
 
@@ -285,114 +328,98 @@ void tm_fast_fc_geometry(const struct tm_fc_params *fc, struct tm_conv_params *p
 	};
 }
 
-/*
- * Visit the taps of output pixel @pix in (ky, kx) order: @tap gets each one's
- * input pixel offset (element units), or -1 when it lies in the padding.
- */
-static void conv_taps(const struct tm_conv_params *p, size_t pix,
-		      void (*tap)(long t, size_t j, void *arg), void *arg)
+/* Fill @n elements at @dst with the border value. */
+static void pad_fill(const struct tm_fast_conv *f, uint8_t *dst, size_t n)
 {
-	int32_t ox = (int32_t)(pix % (size_t)p->out_w);
-	int32_t oy = (int32_t)(pix / (size_t)p->out_w % (size_t)p->out_h);
-	int32_t b = (int32_t)(pix / ((size_t)p->out_w * p->out_h));
-	int32_t y0 = oy * p->stride_h - p->pad_top, x0 = ox * p->stride_w - p->pad_left;
-	size_t j = 0;
-
-	for (int32_t ky = 0; ky < p->k_h; ky++)
-		for (int32_t kx = 0; kx < p->k_w; kx++, j += (size_t)p->in_c)
-			tap(tm_nn_conv_tap(p, b, y0 + ky * p->dil_h, x0 + kx * p->dil_w), j, arg);
-}
-
-struct im2col {
-	const struct tm_fast_conv *f;
-	const void *in;
-	void *row;
-};
-
-static void fill_i8(const struct tm_fast_conv *f, void *row, size_t j, size_t n)
-{
-	if (f->ops->i8_a16)
+	if (f->is_float)
+		memset(dst, 0, n * sizeof(float));
+	else if (f->elem == 2)
 		for (size_t i = 0; i < n; i++)
-			((int16_t *)row)[j + i] = (int16_t)f->fill;
+			((int16_t *)dst)[i] = (int16_t)f->fill;
 	else
-		memset((uint8_t *)row + j, (uint8_t)f->fill, n);
+		memset(dst, (uint8_t)f->fill, n);
 }
 
-static void tap_i8(long t, size_t j, void *arg)
+/* The padded copy: border, then each input row as panel elements. */
+static void pad_input(const struct tm_fast_conv *f, const void *in, uint8_t *dst)
 {
-	struct im2col *c = arg;
-	size_t n = (size_t)c->f->p.in_c, elem = c->f->ops->i8_a16 ? 2 : 1;
+	const struct tm_conv_params *p = &f->p;
+	size_t c = (size_t)p->in_c, row = (size_t)p->in_w * c;
 
-	if (t < 0)
-		fill_i8(c->f, c->row, j, n);
-	else
-		c->f->ops->panel_i8((const int8_t *)c->in + t, n, (uint8_t *)c->row + j * elem);
+	pad_fill(f, dst, f->pad_bytes / f->elem);
+	for (int32_t b = 0; b < p->batch; b++)
+		for (int32_t y = 0; y < p->in_h; y++) {
+			size_t src = ((size_t)b * p->in_h + y) * row;
+			uint8_t *d = dst + (((size_t)b * f->hp + y + p->pad_top) * f->wp + p->pad_left) *
+					   c * f->elem;
+
+			if (f->is_float)
+				memcpy(d, (const float *)in + src, row * sizeof(float));
+			else
+				f->ops->panel_i8((const int8_t *)in + src, row, d);
+		}
 }
 
-static void tap_f32(long t, size_t j, void *arg)
+/* Segment pointers of output pixels [p0, p0 + m) into the padded input @base. */
+static void conv_rows(const struct tm_fast_conv *f, const uint8_t *base, size_t p0, size_t m,
+		      const void **rows)
 {
-	struct im2col *c = arg;
-	size_t n = (size_t)c->f->p.in_c;
-	float *row = (float *)c->row + j;
+	const struct tm_conv_params *p = &f->p;
+	size_t c = (size_t)p->in_c;
 
-	if (t < 0)
-		memset(row, 0, n * sizeof(float));
-	else
-		memcpy(row, (const float *)c->in + t, n * sizeof(float));
+	for (size_t i = 0; i < m; i++) {
+		size_t pix = p0 + i;
+		size_t ox = pix % (size_t)p->out_w, oy = pix / (size_t)p->out_w % (size_t)p->out_h;
+		size_t b = pix / ((size_t)p->out_w * p->out_h);
+
+		for (size_t s = 0; s < f->nseg; s++) {
+			size_t ky = p->dil_w == 1 ? s : s / (size_t)p->k_w;
+			size_t kx = p->dil_w == 1 ? 0 : s % (size_t)p->k_w;
+			size_t y = oy * (size_t)p->stride_h + ky * (size_t)p->dil_h;
+			size_t x = ox * (size_t)p->stride_w + kx * (size_t)p->dil_w;
+
+			*rows++ = base + ((b * f->hp + y) * f->wp + x) * c * f->elem;
+		}
+	}
 }
 
-/* One int8 panel row: the taps of output pixel @pix as x + xoff, then the k tail. */
-static void im2col_i8(const struct tm_fast_conv *f, const int8_t *in, size_t pix, void *row)
+static const uint8_t *conv_base(const struct tm_fast_conv *f, const void *in, void *scratch)
 {
-	struct im2col c = { f, in, row };
+	uint8_t *pad = (uint8_t *)scratch + f->rows_bytes;
 
-	conv_taps(&f->p, pix, tap_i8, &c);
-	fill_i8(f, row, f->k, f->kp - f->k);
-}
-
-static void im2col_f32(const struct tm_fast_conv *f, const float *in, size_t pix, float *row)
-{
-	struct im2col c = { f, in, row };
-
-	conv_taps(&f->p, pix, tap_f32, &c);
-}
-
-static size_t conv_pixels(const struct tm_conv_params *p)
-{
-	return (size_t)p->batch * p->out_h * p->out_w;
+	if (f->direct)
+		return in;
+	pad_input(f, in, pad);
+	return pad;
 }
 
 void tm_fast_conv_int8(const struct tm_fast_conv *f, const int8_t *in, const int32_t *bias,
 		       int8_t *out, void *scratch)
 {
-	size_t npix = conv_pixels(&f->p), elem = f->ops->i8_a16 ? 2 : 1;
-	uint8_t *panel = scratch;
+	const uint8_t *base = conv_base(f, in, scratch);
+	const void **rows = scratch;
+	size_t npix = conv_pixels(&f->p);
 
 	for (size_t p0 = 0; p0 < npix; p0 += f->tile) {
 		size_t m = npix - p0 < f->tile ? npix - p0 : f->tile;
 
-		for (size_t i = 0; i < m; i++)
-			im2col_i8(f, in, p0 + i, panel + i * f->kp * elem);
-		f->ops->gemm_i8(&f->gi, panel, m, bias, out + p0 * f->gi.n, f->gi.n);
+		conv_rows(f, base, p0, m, rows);
+		f->ops->gemm_i8(&f->gi, rows, m, bias, out + p0 * f->gi.n, f->gi.n);
 	}
 }
 
 void tm_fast_conv_f32(const struct tm_fast_conv *f, const float *in, const float *bias,
 		      float *out, void *scratch)
 {
+	const uint8_t *base = conv_base(f, in, scratch);
+	const void **rows = scratch;
 	size_t npix = conv_pixels(&f->p);
-	float *panel = scratch;
 
-	if (f->pointwise) {
-		f->ops->gemm_f32(&f->gf, in, npix, bias, out, f->gf.n);
-		return;
-	}
 	for (size_t p0 = 0; p0 < npix; p0 += f->tile) {
 		size_t m = npix - p0 < f->tile ? npix - p0 : f->tile;
 
-		for (size_t i = 0; i < m; i++)
-			im2col_f32(f, in, p0 + i, panel + i * f->k);
-		f->ops->gemm_f32(&f->gf, panel, m, bias, out + p0 * f->gf.n, f->gf.n);
+		conv_rows(f, base, p0, m, rows);
+		f->ops->gemm_f32(&f->gf, rows, m, bias, out + p0 * f->gf.n, f->gf.n);
 	}
 }
 

@@ -55,24 +55,30 @@ struct tm_rq {
 	int32_t out_zp, act_min, act_max;
 };
 
+/*
+ * The GEMMs' A operand: row r (an output pixel) is nseg segments, at
+ * rows[r * nseg + s]; the reduction index runs through the segments in order.
+ */
+
 /**
  * struct tm_gemm_i8 - packed int8 weights for out = requant(A . W^T + corr + bias).
- * @w: [ceil(n / nr)][kp / kr][nr][kr]; zero beyond n and k.
- * @corr: per channel, -xoff' * sum(w): the A panel holds x + xoff, and the
- *        input zero point is folded in here too (see dispatch.c).
- * @n: output channels; @kp: reduction length, padded to a multiple of 4.
+ * @w: [ceil(n / nr)][kp / kr][nr][kr]; zero beyond n, and in each segment's tail.
+ * @corr: per channel, -(in_zp + xoff) * sum(w): A holds x + xoff (see dispatch.c).
+ * @n: output channels; @nseg, @segp: segments per row and their padded length
+ *     (a multiple of kr; A may be read up to segp - 1 elements past a segment's
+ *     data, against zero weights); @kp = nseg * segp.
  */
 struct tm_gemm_i8 {
 	const int8_t *w;
 	const int32_t *corr;
 	struct tm_rq rq;
-	size_t n, kp;
+	size_t n, nseg, segp, kp;
 };
 
-/** struct tm_gemm_f32 - packed float weights [ceil(n / nr)][k][nr]. */
+/** struct tm_gemm_f32 - packed float weights [ceil(n / nr)][nseg * seglen][nr]. */
 struct tm_gemm_f32 {
 	const float *w;
-	size_t n, k;
+	size_t n, nseg, seglen;
 	float act_min, act_max;
 };
 
@@ -92,18 +98,19 @@ enum tm_fast_binop { TM_FAST_ADD, TM_FAST_SUB, TM_FAST_MUL, TM_FAST_MAX, TM_FAST
  */
 struct tm_isa_ops {
 	/*
-	 * int8 GEMM: @a is m rows of kp elements, uint8 (x + i8_xoff) or, when
-	 * i8_a16, int16 (same values); @bias may be NULL; out rows are ldo apart.
+	 * int8 GEMM over m rows of segment pointers; elements are uint8 (x +
+	 * i8_xoff) or, when i8_a16, int16 (same values); @bias may be NULL; out
+	 * rows are ldo apart.
 	 */
 	unsigned i8_nr, i8_kr, i8_a16;
 	int32_t i8_xoff;
-	void (*gemm_i8)(const struct tm_gemm_i8 *g, const void *a, size_t m,
+	void (*gemm_i8)(const struct tm_gemm_i8 *g, const void *const *rows, size_t m,
 			const int32_t *bias, int8_t *out, size_t ldo);
 	/* @n inputs into a panel row as its elements (x + i8_xoff). */
 	void (*panel_i8)(const int8_t *src, size_t n, void *dst);
-	/* float GEMM: @a is m rows of k floats. */
+	/* float GEMM over m rows of segment pointers. */
 	unsigned f32_nr;
-	void (*gemm_f32)(const struct tm_gemm_f32 *g, const float *a, size_t m,
+	void (*gemm_f32)(const struct tm_gemm_f32 *g, const void *const *rows, size_t m,
 			 const float *bias, float *out, size_t ldo);
 	/* One output pixel of depthwise (multiplier 1) over @ntaps (input, weight) rows. */
 	void (*dw_i8)(const struct tm_dw_i8 *d, const int8_t *const *in, const int8_t *const *w,

@@ -7,53 +7,59 @@
  */
 #include "simd_neon.h"
 
-/* ---- int8 GEMM, dot product: int8 panel, weights [blk][kp / 4][8][4] ------------ */
+/* ---- int8 GEMM, dot product: int8 elements, weights [blk][kp / 4][8][4] ------------ */
 
 static inline __attribute__((always_inline)) void
-gemm_i8_dot_block(const struct tm_gemm_i8 *g, const int8_t *a, const int mr, int32x4_t b0,
-		  int32x4_t b1, const int8_t *wb, int8_t *out, size_t ldo, size_t n0, size_t nv)
+gemm_i8_dot_block(const struct tm_gemm_i8 *g, const void *const *rows, const int mr,
+		  int32x4_t b0, int32x4_t b1, const int8_t *w, int8_t *out, size_t ldo,
+		  size_t n0, size_t nv)
 {
 	int32x4_t c0[MR], c1[MR];
 
+	UNROLL_ROWS
 	for (int r = 0; r < mr; r++) {
 		c0[r] = b0;
 		c1[r] = b1;
 	}
-	for (size_t j = 0; j < g->kp / 4; j++) {
-		int8x16_t w0 = vld1q_s8(wb + j * 32), w1 = vld1q_s8(wb + j * 32 + 16);
+	for (size_t s = 0; s < g->nseg; s++) {
+		const int8_t *a[MR];
 
-		for (int r = 0; r < mr; r++) {
-			int32_t x4;
-			int8x16_t x;
+		UNROLL_ROWS
+		for (int r = 0; r < mr; r++)
+			a[r] = rows[r * g->nseg + s];
+		for (size_t j = 0; j < g->segp; j += 4, w += 32) {
+			int8x16_t w0 = vld1q_s8(w), w1 = vld1q_s8(w + 16);
 
-			memcpy(&x4, a + r * g->kp + 4 * j, 4);
-			x = vreinterpretq_s8_s32(vdupq_n_s32(x4));
-			c0[r] = vdotq_s32(c0[r], x, w0);
-			c1[r] = vdotq_s32(c1[r], x, w1);
+			UNROLL_ROWS
+			for (int r = 0; r < mr; r++) {
+				int8x16_t x = vreinterpretq_s8_s32(vdupq_n_s32(tm_ld32(a[r] + j)));
+
+				c0[r] = vdotq_s32(c0[r], x, w0);
+				c1[r] = vdotq_s32(c1[r], x, w1);
+			}
 		}
 	}
+	UNROLL_ROWS
 	for (int r = 0; r < mr; r++)
 		store8(out + r * ldo + n0, c0[r], c1[r], &g->rq, n0, nv);
 }
 
-static void gemm_i8_dot(const struct tm_gemm_i8 *g, const void *a, size_t m,
+static void gemm_i8_dot(const struct tm_gemm_i8 *g, const void *const *rows, size_t m,
 			const int32_t *bias, int8_t *out, size_t ldo)
 {
-	const int8_t *panel = a;
-
 	for (size_t n0 = 0; n0 < g->n; n0 += 8) {
-		size_t nv = g->n - n0 < 8 ? g->n - n0 : 8, r0 = 0;
+		size_t nv = g->n - n0 < 8 ? g->n - n0 : 8, r0 = 0, ns = g->nseg;
 		const int8_t *wb = g->w + n0 * g->kp;
 		int32x4_t b0, b1;
 
 		bias_init(g, bias, n0, nv, &b0, &b1);
 		for (; r0 + MR <= m; r0 += MR)
-			gemm_i8_dot_block(g, panel + r0 * g->kp, MR, b0, b1, wb, out + r0 * ldo,
-					  ldo, n0, nv);
+			gemm_i8_dot_block(g, rows + r0 * ns, MR, b0, b1, wb, out + r0 * ldo, ldo,
+					  n0, nv);
 		switch (m - r0) {
-		case 3: gemm_i8_dot_block(g, panel + r0 * g->kp, 3, b0, b1, wb, out + r0 * ldo, ldo, n0, nv); break;
-		case 2: gemm_i8_dot_block(g, panel + r0 * g->kp, 2, b0, b1, wb, out + r0 * ldo, ldo, n0, nv); break;
-		case 1: gemm_i8_dot_block(g, panel + r0 * g->kp, 1, b0, b1, wb, out + r0 * ldo, ldo, n0, nv); break;
+		case 3: gemm_i8_dot_block(g, rows + r0 * ns, 3, b0, b1, wb, out + r0 * ldo, ldo, n0, nv); break;
+		case 2: gemm_i8_dot_block(g, rows + r0 * ns, 2, b0, b1, wb, out + r0 * ldo, ldo, n0, nv); break;
+		case 1: gemm_i8_dot_block(g, rows + r0 * ns, 1, b0, b1, wb, out + r0 * ldo, ldo, n0, nv); break;
 		}
 	}
 }

@@ -9,50 +9,57 @@
  */
 #include "simd_neon.h"
 
-/* ---- int8 GEMM, plain NEON: int16 panel, weights [blk][kp][8] ------------------ */
+/* ---- int8 GEMM, plain NEON: int16 elements, weights [blk][kp][8] --------------- */
 
 static inline __attribute__((always_inline)) void
-gemm_i8_neon_block(const struct tm_gemm_i8 *g, const int16_t *a, const int mr, int32x4_t b0,
-		   int32x4_t b1, const int8_t *wb, int8_t *out, size_t ldo, size_t n0, size_t nv)
+gemm_i8_neon_block(const struct tm_gemm_i8 *g, const void *const *rows, const int mr,
+		   int32x4_t b0, int32x4_t b1, const int8_t *w, int8_t *out, size_t ldo,
+		   size_t n0, size_t nv)
 {
 	int32x4_t c0[MR], c1[MR];
 
+	UNROLL_ROWS
 	for (int r = 0; r < mr; r++) {
 		c0[r] = b0;
 		c1[r] = b1;
 	}
-	for (size_t j = 0; j < g->kp; j++) {
-		int16x8_t w = vmovl_s8(vld1_s8(wb + j * 8));
+	for (size_t s = 0; s < g->nseg; s++) {
+		const int16_t *a[MR];
 
-		for (int r = 0; r < mr; r++) {
-			int16_t x = a[r * g->kp + j];
+		UNROLL_ROWS
+		for (int r = 0; r < mr; r++)
+			a[r] = rows[r * g->nseg + s];
+		for (size_t j = 0; j < g->segp; j++, w += 8) {
+			int16x8_t wv = vmovl_s8(vld1_s8(w));
 
-			c0[r] = vmlal_n_s16(c0[r], vget_low_s16(w), x);
-			c1[r] = vmlal_n_s16(c1[r], vget_high_s16(w), x);
+			UNROLL_ROWS
+			for (int r = 0; r < mr; r++) {
+				c0[r] = vmlal_n_s16(c0[r], vget_low_s16(wv), a[r][j]);
+				c1[r] = vmlal_n_s16(c1[r], vget_high_s16(wv), a[r][j]);
+			}
 		}
 	}
+	UNROLL_ROWS
 	for (int r = 0; r < mr; r++)
 		store8(out + r * ldo + n0, c0[r], c1[r], &g->rq, n0, nv);
 }
 
-static void gemm_i8_neon(const struct tm_gemm_i8 *g, const void *a, size_t m,
+static void gemm_i8_neon(const struct tm_gemm_i8 *g, const void *const *rows, size_t m,
 			 const int32_t *bias, int8_t *out, size_t ldo)
 {
-	const int16_t *panel = a;
-
 	for (size_t n0 = 0; n0 < g->n; n0 += 8) {
-		size_t nv = g->n - n0 < 8 ? g->n - n0 : 8, r0 = 0;
+		size_t nv = g->n - n0 < 8 ? g->n - n0 : 8, r0 = 0, ns = g->nseg;
 		const int8_t *wb = g->w + n0 * g->kp;
 		int32x4_t b0, b1;
 
 		bias_init(g, bias, n0, nv, &b0, &b1);
 		for (; r0 + MR <= m; r0 += MR)
-			gemm_i8_neon_block(g, panel + r0 * g->kp, MR, b0, b1, wb, out + r0 * ldo,
-					   ldo, n0, nv);
+			gemm_i8_neon_block(g, rows + r0 * ns, MR, b0, b1, wb, out + r0 * ldo, ldo,
+					   n0, nv);
 		switch (m - r0) {
-		case 3: gemm_i8_neon_block(g, panel + r0 * g->kp, 3, b0, b1, wb, out + r0 * ldo, ldo, n0, nv); break;
-		case 2: gemm_i8_neon_block(g, panel + r0 * g->kp, 2, b0, b1, wb, out + r0 * ldo, ldo, n0, nv); break;
-		case 1: gemm_i8_neon_block(g, panel + r0 * g->kp, 1, b0, b1, wb, out + r0 * ldo, ldo, n0, nv); break;
+		case 3: gemm_i8_neon_block(g, rows + r0 * ns, 3, b0, b1, wb, out + r0 * ldo, ldo, n0, nv); break;
+		case 2: gemm_i8_neon_block(g, rows + r0 * ns, 2, b0, b1, wb, out + r0 * ldo, ldo, n0, nv); break;
+		case 1: gemm_i8_neon_block(g, rows + r0 * ns, 1, b0, b1, wb, out + r0 * ldo, ldo, n0, nv); break;
 		}
 	}
 }
@@ -100,46 +107,56 @@ static float32x4_t clamp4(float32x4_t v, float32x4_t lo, float32x4_t hi)
 }
 
 static inline __attribute__((always_inline)) void
-gemm_f32_block(const struct tm_gemm_f32 *g, const float *a, const int mr, float32x4_t b0,
-	       float32x4_t b1, const float *wb, float *out, size_t ldo, size_t nv)
+gemm_f32_block(const struct tm_gemm_f32 *g, const void *const *rows, const int mr,
+	       float32x4_t b0, float32x4_t b1, const float *w, float *out, size_t ldo, size_t nv)
 {
 	const float32x4_t lo = vdupq_n_f32(g->act_min), hi = vdupq_n_f32(g->act_max);
 	float32x4_t c0[MR], c1[MR];
 
+	UNROLL_ROWS
 	for (int r = 0; r < mr; r++) {
 		c0[r] = b0;
 		c1[r] = b1;
 	}
-	for (size_t j = 0; j < g->k; j++) {
-		float32x4_t w0 = vld1q_f32(wb + j * 8), w1 = vld1q_f32(wb + j * 8 + 4);
+	for (size_t s = 0; s < g->nseg; s++) {
+		const float *a[MR];
 
-		for (int r = 0; r < mr; r++) {
-			c0[r] = vfmaq_n_f32(c0[r], w0, a[r * g->k + j]);
-			c1[r] = vfmaq_n_f32(c1[r], w1, a[r * g->k + j]);
+		UNROLL_ROWS
+		for (int r = 0; r < mr; r++)
+			a[r] = rows[r * g->nseg + s];
+		for (size_t j = 0; j < g->seglen; j++, w += 8) {
+			float32x4_t w0 = vld1q_f32(w), w1 = vld1q_f32(w + 4);
+
+			UNROLL_ROWS
+			for (int r = 0; r < mr; r++) {
+				c0[r] = vfmaq_n_f32(c0[r], w0, a[r][j]);
+				c1[r] = vfmaq_n_f32(c1[r], w1, a[r][j]);
+			}
 		}
 	}
+	UNROLL_ROWS
 	for (int r = 0; r < mr; r++) {
 		store4_f32(out + r * ldo, clamp4(c0[r], lo, hi), nv);
 		store4_f32(out + r * ldo + 4, clamp4(c1[r], lo, hi), nv > 4 ? nv - 4 : 0);
 	}
 }
 
-void tm_neon_gemm_f32(const struct tm_gemm_f32 *g, const float *a, size_t m, const float *bias,
-		      float *out, size_t ldo)
+void tm_neon_gemm_f32(const struct tm_gemm_f32 *g, const void *const *rows, size_t m,
+		      const float *bias, float *out, size_t ldo)
 {
 	for (size_t n0 = 0; n0 < g->n; n0 += 8) {
-		size_t nv = g->n - n0 < 8 ? g->n - n0 : 8, r0 = 0;
-		const float *wb = g->w + n0 * g->k;
+		size_t nv = g->n - n0 < 8 ? g->n - n0 : 8, r0 = 0, ns = g->nseg;
+		const float *wb = g->w + n0 * g->nseg * g->seglen;
 		float32x4_t b0 = bias ? load4_f32(bias + n0, nv) : vdupq_n_f32(0.0f);
 		float32x4_t b1 = bias && nv > 4 ? load4_f32(bias + n0 + 4, nv - 4) : vdupq_n_f32(0.0f);
 		float *o = out + n0;
 
 		for (; r0 + MR <= m; r0 += MR)
-			gemm_f32_block(g, a + r0 * g->k, MR, b0, b1, wb, o + r0 * ldo, ldo, nv);
+			gemm_f32_block(g, rows + r0 * ns, MR, b0, b1, wb, o + r0 * ldo, ldo, nv);
 		switch (m - r0) {
-		case 3: gemm_f32_block(g, a + r0 * g->k, 3, b0, b1, wb, o + r0 * ldo, ldo, nv); break;
-		case 2: gemm_f32_block(g, a + r0 * g->k, 2, b0, b1, wb, o + r0 * ldo, ldo, nv); break;
-		case 1: gemm_f32_block(g, a + r0 * g->k, 1, b0, b1, wb, o + r0 * ldo, ldo, nv); break;
+		case 3: gemm_f32_block(g, rows + r0 * ns, 3, b0, b1, wb, o + r0 * ldo, ldo, nv); break;
+		case 2: gemm_f32_block(g, rows + r0 * ns, 2, b0, b1, wb, o + r0 * ldo, ldo, nv); break;
+		case 1: gemm_f32_block(g, rows + r0 * ns, 1, b0, b1, wb, o + r0 * ldo, ldo, nv); break;
 		}
 	}
 }

@@ -14,6 +14,8 @@
 #include "dispatch.h"
 
 #define MR 4
+/* Row loops must unroll fully, or the accumulators live in memory. */
+#define UNROLL_ROWS _Pragma("GCC unroll 4")
 
 /* floor((a * b + 2^30) / 2^31) per lane, INT32_MIN * INT32_MIN -> INT32_MAX. */
 static inline int32x4_t srdhm(int32x4_t a, int32x4_t b)
@@ -88,7 +90,15 @@ static inline void bias_init(const struct tm_gemm_i8 *g, const int32_t *bias, si
 }
 
 /* Shared by both tables: the float GEMM needs no dot product. */
-void tm_neon_gemm_f32(const struct tm_gemm_f32 *g, const float *a, size_t m, const float *bias,
-		      float *out, size_t ldo);
+void tm_neon_gemm_f32(const struct tm_gemm_f32 *g, const void *const *rows, size_t m,
+		      const float *bias, float *out, size_t ldo);
+
+static inline int32_t tm_ld32(const void *p)
+{
+	int32_t v;
+
+	memcpy(&v, p, 4);
+	return v;
+}
 
 #endif /* TM_SIMD_NEON_H */

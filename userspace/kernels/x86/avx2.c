@@ -10,37 +10,47 @@
 #include "x86.h"
 
 #define MR 4    /* panel rows per GEMM step */
+/* Row loops must unroll fully, or the accumulators live in memory. */
+#define UNROLL_ROWS _Pragma("GCC unroll 4")
 
-/* ---- int8 GEMM: int16 panel, weights [blk][kp / 2][8][2] --------------------- */
+/* ---- int8 GEMM: int16 elements, weights [blk][kp / 2][8][2] ------------------ */
 
 /*
  * @mr rows (a constant after inlining) by 8 channels: short row groups get
  * their own unrolled copy instead of repeating rows.
  */
 static inline __attribute__((always_inline)) void
-gemm_i8_block(const struct tm_gemm_i8 *g, const int16_t *a, const int mr, __m256i init,
-	      const int8_t *wb, int8_t *out, size_t ldo, size_t n0, size_t nv)
+gemm_i8_block(const struct tm_gemm_i8 *g, const void *const *rows, const int mr, __m256i init,
+	      const int8_t *w, int8_t *out, size_t ldo, size_t n0, size_t nv)
 {
 	__m256i acc[MR];
 
+	UNROLL_ROWS
 	for (int r = 0; r < mr; r++)
 		acc[r] = init;
-	for (size_t j = 0; j < g->kp / 2; j++) {
-		__m256i w = _mm256_cvtepi8_epi16(_mm_loadu_si128((const __m128i *)(wb + j * 16)));
+	for (size_t s = 0; s < g->nseg; s++) {
+		const int16_t *a[MR];
 
+		UNROLL_ROWS
 		for (int r = 0; r < mr; r++)
-			acc[r] = _mm256_add_epi32(acc[r], _mm256_madd_epi16(
-				_mm256_set1_epi32(tm_ld32(a + r * g->kp + 2 * j)), w));
+			a[r] = rows[r * g->nseg + s];
+		for (size_t j = 0; j < g->segp; j += 2, w += 16) {
+			__m256i wv = _mm256_cvtepi8_epi16(_mm_loadu_si128((const __m128i *)w));
+
+			UNROLL_ROWS
+			for (int r = 0; r < mr; r++)
+				acc[r] = _mm256_add_epi32(acc[r], _mm256_madd_epi16(
+					_mm256_set1_epi32(tm_ld32(a[r] + j)), wv));
+		}
 	}
+	UNROLL_ROWS
 	for (int r = 0; r < mr; r++)
 		tm_store8_i8(out + r * ldo + n0, tm_rq_avx2(acc[r], &g->rq, n0), nv);
 }
 
-static void gemm_i8(const struct tm_gemm_i8 *g, const void *a, size_t m, const int32_t *bias,
-		    int8_t *out, size_t ldo)
+static void gemm_i8(const struct tm_gemm_i8 *g, const void *const *rows, size_t m,
+		    const int32_t *bias, int8_t *out, size_t ldo)
 {
-	const int16_t *panel = a;
-
 	for (size_t n0 = 0; n0 < g->n; n0 += 8) {
 		size_t nv = g->n - n0 < 8 ? g->n - n0 : 8;
 		const int8_t *wb = g->w + n0 * g->kp;
@@ -50,11 +60,11 @@ static void gemm_i8(const struct tm_gemm_i8 *g, const void *a, size_t m, const i
 		if (bias)
 			init = _mm256_add_epi32(init, tm_load8_i32(bias + n0, nv));
 		for (; r0 + MR <= m; r0 += MR)
-			gemm_i8_block(g, panel + r0 * g->kp, MR, init, wb, out + r0 * ldo, ldo, n0, nv);
+			gemm_i8_block(g, rows + r0 * g->nseg, MR, init, wb, out + r0 * ldo, ldo, n0, nv);
 		switch (m - r0) {
-		case 3: gemm_i8_block(g, panel + r0 * g->kp, 3, init, wb, out + r0 * ldo, ldo, n0, nv); break;
-		case 2: gemm_i8_block(g, panel + r0 * g->kp, 2, init, wb, out + r0 * ldo, ldo, n0, nv); break;
-		case 1: gemm_i8_block(g, panel + r0 * g->kp, 1, init, wb, out + r0 * ldo, ldo, n0, nv); break;
+		case 3: gemm_i8_block(g, rows + r0 * g->nseg, 3, init, wb, out + r0 * ldo, ldo, n0, nv); break;
+		case 2: gemm_i8_block(g, rows + r0 * g->nseg, 2, init, wb, out + r0 * ldo, ldo, n0, nv); break;
+		case 1: gemm_i8_block(g, rows + r0 * g->nseg, 1, init, wb, out + r0 * ldo, ldo, n0, nv); break;
 		}
 	}
 }
@@ -90,48 +100,58 @@ static __m256 load_ps(const float *p, size_t n)
 }
 
 static inline __attribute__((always_inline)) void
-gemm_f32_block(const struct tm_gemm_f32 *g, const float *a, const int mr, __m256 b0, __m256 b1,
-	       const float *wb, float *out, size_t ldo, size_t nv)
+gemm_f32_block(const struct tm_gemm_f32 *g, const void *const *rows, const int mr, __m256 b0,
+	       __m256 b1, const float *w, float *out, size_t ldo, size_t nv)
 {
 	const __m256 lo = _mm256_set1_ps(g->act_min), hi = _mm256_set1_ps(g->act_max);
 	__m256 c0[MR], c1[MR];
 
+	UNROLL_ROWS
 	for (int r = 0; r < mr; r++) {
 		c0[r] = b0;
 		c1[r] = b1;
 	}
-	for (size_t j = 0; j < g->k; j++) {
-		__m256 w0 = _mm256_loadu_ps(wb + j * 16), w1 = _mm256_loadu_ps(wb + j * 16 + 8);
+	for (size_t s = 0; s < g->nseg; s++) {
+		const float *a[MR];
 
-		for (int r = 0; r < mr; r++) {
-			__m256 x = _mm256_broadcast_ss(a + r * g->k + j);
+		UNROLL_ROWS
+		for (int r = 0; r < mr; r++)
+			a[r] = rows[r * g->nseg + s];
+		for (size_t j = 0; j < g->seglen; j++, w += 16) {
+			__m256 w0 = _mm256_loadu_ps(w), w1 = _mm256_loadu_ps(w + 8);
 
-			c0[r] = _mm256_fmadd_ps(x, w0, c0[r]);
-			c1[r] = _mm256_fmadd_ps(x, w1, c1[r]);
+			UNROLL_ROWS
+			for (int r = 0; r < mr; r++) {
+				__m256 x = _mm256_broadcast_ss(a[r] + j);
+
+				c0[r] = _mm256_fmadd_ps(x, w0, c0[r]);
+				c1[r] = _mm256_fmadd_ps(x, w1, c1[r]);
+			}
 		}
 	}
+	UNROLL_ROWS
 	for (int r = 0; r < mr; r++) {
 		store_ps(out + r * ldo, clamp_ps(c0[r], lo, hi), nv);
 		store_ps(out + r * ldo + 8, clamp_ps(c1[r], lo, hi), nv > 8 ? nv - 8 : 0);
 	}
 }
 
-static void gemm_f32(const struct tm_gemm_f32 *g, const float *a, size_t m, const float *bias,
-		     float *out, size_t ldo)
+static void gemm_f32(const struct tm_gemm_f32 *g, const void *const *rows, size_t m,
+		     const float *bias, float *out, size_t ldo)
 {
 	for (size_t n0 = 0; n0 < g->n; n0 += 16) {
-		size_t nv = g->n - n0 < 16 ? g->n - n0 : 16, r0 = 0;
-		const float *wb = g->w + n0 * g->k;
+		size_t nv = g->n - n0 < 16 ? g->n - n0 : 16, r0 = 0, ns = g->nseg;
+		const float *wb = g->w + n0 * g->nseg * g->seglen;
 		__m256 b0 = bias ? load_ps(bias + n0, nv) : _mm256_setzero_ps();
 		__m256 b1 = bias && nv > 8 ? load_ps(bias + n0 + 8, nv - 8) : _mm256_setzero_ps();
 		float *o = out + n0;
 
 		for (; r0 + MR <= m; r0 += MR)
-			gemm_f32_block(g, a + r0 * g->k, MR, b0, b1, wb, o + r0 * ldo, ldo, nv);
+			gemm_f32_block(g, rows + r0 * ns, MR, b0, b1, wb, o + r0 * ldo, ldo, nv);
 		switch (m - r0) {
-		case 3: gemm_f32_block(g, a + r0 * g->k, 3, b0, b1, wb, o + r0 * ldo, ldo, nv); break;
-		case 2: gemm_f32_block(g, a + r0 * g->k, 2, b0, b1, wb, o + r0 * ldo, ldo, nv); break;
-		case 1: gemm_f32_block(g, a + r0 * g->k, 1, b0, b1, wb, o + r0 * ldo, ldo, nv); break;
+		case 3: gemm_f32_block(g, rows + r0 * ns, 3, b0, b1, wb, o + r0 * ldo, ldo, nv); break;
+		case 2: gemm_f32_block(g, rows + r0 * ns, 2, b0, b1, wb, o + r0 * ldo, ldo, nv); break;
+		case 1: gemm_f32_block(g, rows + r0 * ns, 1, b0, b1, wb, o + r0 * ldo, ldo, nv); break;
 		}
 	}
 }

@@ -11,6 +11,8 @@
 #include "x86.h"
 
 #define MR 4
+/* Row loops must unroll fully, or the accumulators live in memory. */
+#define UNROLL_ROWS _Pragma("GCC unroll 4")
 
 static __mmask16 lanes(size_t n)
 {
@@ -52,45 +54,53 @@ static void store16_i8(int8_t *out, __m512i v, size_t n)
 	_mm_mask_storeu_epi8(out, lanes(n), _mm512_cvtsepi32_epi8(v));
 }
 
-/* ---- int8 GEMM: uint8 panel, weights [blk][kp / 4][16][4] -------------------- */
+/* ---- int8 GEMM: uint8 elements, weights [blk][kp / 4][16][4] ----------------- */
 
 static inline __attribute__((always_inline)) void
-gemm_i8_block(const struct tm_gemm_i8 *g, const uint8_t *a, const int mr, __m512i init,
-	      const int8_t *wb, int8_t *out, size_t ldo, size_t n0, size_t nv)
+gemm_i8_block(const struct tm_gemm_i8 *g, const void *const *rows, const int mr, __m512i init,
+	      const int8_t *w, int8_t *out, size_t ldo, size_t n0, size_t nv)
 {
 	__m512i acc[MR];
 
+	UNROLL_ROWS
 	for (int r = 0; r < mr; r++)
 		acc[r] = init;
-	for (size_t j = 0; j < g->kp / 4; j++) {
-		__m512i w = _mm512_loadu_si512(wb + j * 64);
+	for (size_t s = 0; s < g->nseg; s++) {
+		const uint8_t *a[MR];
 
+		UNROLL_ROWS
 		for (int r = 0; r < mr; r++)
-			acc[r] = _mm512_dpbusd_epi32(acc[r],
-				_mm512_set1_epi32(tm_ld32(a + r * g->kp + 4 * j)), w);
+			a[r] = rows[r * g->nseg + s];
+		for (size_t j = 0; j < g->segp; j += 4, w += 64) {
+			__m512i wv = _mm512_loadu_si512(w);
+
+			UNROLL_ROWS
+			for (int r = 0; r < mr; r++)
+				acc[r] = _mm512_dpbusd_epi32(acc[r],
+					_mm512_set1_epi32(tm_ld32(a[r] + j)), wv);
+		}
 	}
+	UNROLL_ROWS
 	for (int r = 0; r < mr; r++)
 		store16_i8(out + r * ldo + n0, rq512(acc[r], &g->rq, n0), nv);
 }
 
-static void gemm_i8(const struct tm_gemm_i8 *g, const void *a, size_t m, const int32_t *bias,
-		    int8_t *out, size_t ldo)
+static void gemm_i8(const struct tm_gemm_i8 *g, const void *const *rows, size_t m,
+		    const int32_t *bias, int8_t *out, size_t ldo)
 {
-	const uint8_t *panel = a;
-
 	for (size_t n0 = 0; n0 < g->n; n0 += 16) {
-		size_t nv = g->n - n0 < 16 ? g->n - n0 : 16, r0 = 0;
+		size_t nv = g->n - n0 < 16 ? g->n - n0 : 16, r0 = 0, ns = g->nseg;
 		const int8_t *wb = g->w + n0 * g->kp;
 		__m512i init = _mm512_loadu_si512(g->corr + n0);
 
 		if (bias)
 			init = _mm512_add_epi32(init, _mm512_maskz_loadu_epi32(lanes(nv), bias + n0));
 		for (; r0 + MR <= m; r0 += MR)
-			gemm_i8_block(g, panel + r0 * g->kp, MR, init, wb, out + r0 * ldo, ldo, n0, nv);
+			gemm_i8_block(g, rows + r0 * ns, MR, init, wb, out + r0 * ldo, ldo, n0, nv);
 		switch (m - r0) {
-		case 3: gemm_i8_block(g, panel + r0 * g->kp, 3, init, wb, out + r0 * ldo, ldo, n0, nv); break;
-		case 2: gemm_i8_block(g, panel + r0 * g->kp, 2, init, wb, out + r0 * ldo, ldo, n0, nv); break;
-		case 1: gemm_i8_block(g, panel + r0 * g->kp, 1, init, wb, out + r0 * ldo, ldo, n0, nv); break;
+		case 3: gemm_i8_block(g, rows + r0 * ns, 3, init, wb, out + r0 * ldo, ldo, n0, nv); break;
+		case 2: gemm_i8_block(g, rows + r0 * ns, 2, init, wb, out + r0 * ldo, ldo, n0, nv); break;
+		case 1: gemm_i8_block(g, rows + r0 * ns, 1, init, wb, out + r0 * ldo, ldo, n0, nv); break;
 		}
 	}
 }
@@ -117,49 +127,59 @@ static __m512 clamp512(__m512 v, __m512 lo, __m512 hi)
 }
 
 static inline __attribute__((always_inline)) void
-gemm_f32_block(const struct tm_gemm_f32 *g, const float *a, const int mr, __m512 b0, __m512 b1,
-	       const float *wb, float *out, size_t ldo, __mmask16 k0, __mmask16 k1)
+gemm_f32_block(const struct tm_gemm_f32 *g, const void *const *rows, const int mr, __m512 b0,
+	       __m512 b1, const float *w, float *out, size_t ldo, __mmask16 k0, __mmask16 k1)
 {
 	const __m512 lo = _mm512_set1_ps(g->act_min), hi = _mm512_set1_ps(g->act_max);
 	__m512 c0[MR], c1[MR];
 
+	UNROLL_ROWS
 	for (int r = 0; r < mr; r++) {
 		c0[r] = b0;
 		c1[r] = b1;
 	}
-	for (size_t j = 0; j < g->k; j++) {
-		__m512 w0 = _mm512_loadu_ps(wb + j * 32), w1 = _mm512_loadu_ps(wb + j * 32 + 16);
+	for (size_t s = 0; s < g->nseg; s++) {
+		const float *a[MR];
 
-		for (int r = 0; r < mr; r++) {
-			__m512 x = _mm512_set1_ps(a[r * g->k + j]);
+		UNROLL_ROWS
+		for (int r = 0; r < mr; r++)
+			a[r] = rows[r * g->nseg + s];
+		for (size_t j = 0; j < g->seglen; j++, w += 32) {
+			__m512 w0 = _mm512_loadu_ps(w), w1 = _mm512_loadu_ps(w + 16);
 
-			c0[r] = _mm512_fmadd_ps(x, w0, c0[r]);
-			c1[r] = _mm512_fmadd_ps(x, w1, c1[r]);
+			UNROLL_ROWS
+			for (int r = 0; r < mr; r++) {
+				__m512 x = _mm512_set1_ps(a[r][j]);
+
+				c0[r] = _mm512_fmadd_ps(x, w0, c0[r]);
+				c1[r] = _mm512_fmadd_ps(x, w1, c1[r]);
+			}
 		}
 	}
+	UNROLL_ROWS
 	for (int r = 0; r < mr; r++) {
 		_mm512_mask_storeu_ps(out + r * ldo, k0, clamp512(c0[r], lo, hi));
 		_mm512_mask_storeu_ps(out + r * ldo + 16, k1, clamp512(c1[r], lo, hi));
 	}
 }
 
-static void gemm_f32(const struct tm_gemm_f32 *g, const float *a, size_t m, const float *bias,
-		     float *out, size_t ldo)
+static void gemm_f32(const struct tm_gemm_f32 *g, const void *const *rows, size_t m,
+		     const float *bias, float *out, size_t ldo)
 {
 	for (size_t n0 = 0; n0 < g->n; n0 += 32) {
-		size_t nv = g->n - n0 < 32 ? g->n - n0 : 32, r0 = 0;
+		size_t nv = g->n - n0 < 32 ? g->n - n0 : 32, r0 = 0, ns = g->nseg;
 		__mmask16 k0 = lanes(nv), k1 = lanes(nv > 16 ? nv - 16 : 0);
-		const float *wb = g->w + n0 * g->k;
+		const float *wb = g->w + n0 * g->nseg * g->seglen;
 		__m512 b0 = bias ? _mm512_maskz_loadu_ps(k0, bias + n0) : _mm512_setzero_ps();
 		__m512 b1 = bias ? _mm512_maskz_loadu_ps(k1, bias + n0 + 16) : _mm512_setzero_ps();
 		float *o = out + n0;
 
 		for (; r0 + MR <= m; r0 += MR)
-			gemm_f32_block(g, a + r0 * g->k, MR, b0, b1, wb, o + r0 * ldo, ldo, k0, k1);
+			gemm_f32_block(g, rows + r0 * ns, MR, b0, b1, wb, o + r0 * ldo, ldo, k0, k1);
 		switch (m - r0) {
-		case 3: gemm_f32_block(g, a + r0 * g->k, 3, b0, b1, wb, o + r0 * ldo, ldo, k0, k1); break;
-		case 2: gemm_f32_block(g, a + r0 * g->k, 2, b0, b1, wb, o + r0 * ldo, ldo, k0, k1); break;
-		case 1: gemm_f32_block(g, a + r0 * g->k, 1, b0, b1, wb, o + r0 * ldo, ldo, k0, k1); break;
+		case 3: gemm_f32_block(g, rows + r0 * ns, 3, b0, b1, wb, o + r0 * ldo, ldo, k0, k1); break;
+		case 2: gemm_f32_block(g, rows + r0 * ns, 2, b0, b1, wb, o + r0 * ldo, ldo, k0, k1); break;
+		case 1: gemm_f32_block(g, rows + r0 * ns, 1, b0, b1, wb, o + r0 * ldo, ldo, k0, k1); break;
 		}
 	}
 }
