@@ -1,7 +1,8 @@
 #!/bin/sh
-# /init of the test initramfs: load tmaccel, run the selftests and the
-# module cycles, check dmesg, print TMA-RESULT lines for the host, power off.
-export PATH=/bin:/sbin
+# /init of the test initramfs: load tmaccel, run the selftests, tmrun
+# --device drm on models (guest-tmrun.sh) and the module cycles, check
+# dmesg, print TMA-RESULT lines for the host, power off.
+export PATH=/bin:/sbin:/usr/bin
 mount -t proc proc /proc
 mount -t sysfs sys /sys
 mount -t devtmpfs dev /dev
@@ -28,6 +29,9 @@ result debugfs $?
 
 /tma_burst 50 nullrt
 result null-round-trip $?
+
+# Real models through libtm's drm backend, byte-identical to the host's CPU.
+sh /guest-tmrun.sh
 
 # Remove and reload the module, with jobs in flight each time.
 ok=0

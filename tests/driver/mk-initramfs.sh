@@ -1,7 +1,8 @@
 #!/bin/sh
 # mk-initramfs.sh BUILD KVER: the guest's initramfs: busybox-static, the
 # modules tmaccel needs (resolved with Debian's modules.dep, insmod order),
-# tmaccel.ko, the static selftests and guest-init.sh as /init.
+# tmaccel.ko, the static selftests, tmrun with models (mk-tmrun.sh) and
+# guest-init.sh as /init.
 set -eu
 B=$1
 KVER=$2
@@ -23,4 +24,5 @@ done | awk '!seen[$0]++' | while read -r path; do
 done
 cp driver/tmaccel.ko "$B/driver/tma_test" "$B/driver/tma_burst" "$root/"
 cp "$here/guest-init.sh" "$root/init"
+"$here/mk-tmrun.sh" "$B" "$root"
 (cd "$root" && find . | cpio -o -H newc --quiet | gzip -1) >"$B/driver/initramfs.cpio.gz"

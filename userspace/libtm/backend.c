@@ -3,8 +3,11 @@
  * backend.c - the table of device backends and how a name picks one.
  */
 #include <errno.h>
+#include <stdio.h>
 #include <string.h>
 #include "backend.h"
+#include "tma_cmd.h"
+#include "tma_regs.h"
 
 /*
  * In "auto" preference order: a real device first, then the CPU. The
@@ -18,7 +21,7 @@ static const struct {
 	const char *absent;
 	int in_auto;
 } backends[] = {
-	{ "drm", NULL, "the drm backend (tmaccel kernel driver through libdrm) is not part of this libtm yet", 1 },
+	{ "drm", &tm_backend_drm_ops, NULL, 1 },
 	{ "sim", &tm_backend_sim_ops, NULL, 0 },
 	{ "cpu", &tm_backend_cpu_ops, NULL, 1 },
 };
@@ -56,4 +59,54 @@ int tm_backend_open(const char *name, struct tm_backend **out, char *err, size_t
 	tm_set_error(err, errlen, "unknown device '%s' (expected auto, drm, sim[:engine] or cpu)",
 		     name);
 	return -EINVAL;
+}
+
+void tm_tma_caps(uint32_t caps_reg, uint32_t array_reg, uint32_t sram_reg,
+		 struct tm_backend_caps *caps)
+{
+	uint64_t act_kib = (sram_reg & TMA_SRAM_ACT_KIB_MASK) >> TMA_SRAM_ACT_KIB_SHIFT;
+	uint64_t wgt_kib = (sram_reg & TMA_SRAM_WGT_KIB_MASK) >> TMA_SRAM_WGT_KIB_SHIFT;
+
+	memset(caps, 0, sizeof(*caps));
+	caps->flags = TM_CAP_TMA_CMDS;
+	if (caps_reg & TMA_CAPS_INT8_MASK)
+		caps->flags |= TM_CAP_INT8;
+	if (caps_reg & TMA_CAPS_INT4_MASK)
+		caps->flags |= TM_CAP_INT4;
+	if (caps_reg & TMA_CAPS_SPARSE_2_4_MASK)
+		caps->flags |= TM_CAP_SPARSE_2_4;
+	if (caps_reg & TMA_CAPS_DEPTHWISE_MASK)
+		caps->flags |= TM_CAP_DEPTHWISE;
+	caps->array_rows = (array_reg & TMA_ARRAY_ROWS_MASK) >> TMA_ARRAY_ROWS_SHIFT;
+	caps->array_cols = (array_reg & TMA_ARRAY_COLS_MASK) >> TMA_ARRAY_COLS_SHIFT;
+	caps->sram_bytes = (act_kib + wgt_kib) * 1024;
+	caps->max_regions = TMA_MAX_REGIONS;
+}
+
+const char *tm_tma_status_name(uint32_t status)
+{
+	static const char *const names[] = {
+		[TMA_OK] = "ok",
+		[TMA_ERR_BAD_OPCODE] = "bad opcode",
+		[TMA_ERR_BAD_FLAGS] = "bad flags",
+		[TMA_ERR_BAD_REGION] = "bad region",
+		[TMA_ERR_DMA_FAULT] = "DMA fault",
+		[TMA_ERR_MISALIGNED] = "misaligned operand",
+		[TMA_ERR_BAD_DIMS] = "bad dimensions",
+		[TMA_ERR_BAD_JOB] = "bad job descriptor",
+		[TMA_ERR_NO_END] = "no END command",
+		[TMA_ERR_RING] = "ring error",
+		[TMA_ERR_BUS] = "bus error",
+	};
+	return status < TM_ARRAY_SIZE(names) && names[status] ? names[status] : "unknown status";
+}
+
+void tm_tma_job_failed(struct tm_job_status *st, const char *dev, uint64_t job, uint32_t status,
+		       uint32_t err_info, uint64_t err_addr)
+{
+	st->error = status == TMA_ERR_DMA_FAULT || status == TMA_ERR_BUS ? -EFAULT : -EIO;
+	st->failed_op = (err_info >> TMA_ERR_INFO_CMD_SHIFT) & TMA_ERR_INFO_CMD_MASK;
+	snprintf(st->msg, sizeof(st->msg), "device %s: job %llu failed: %s (status %u) at "
+		 "command %u, address 0x%llx", dev, (unsigned long long)job,
+		 tm_tma_status_name(status), status, st->failed_op, (unsigned long long)err_addr);
 }

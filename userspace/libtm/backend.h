@@ -13,7 +13,8 @@
  *   sim  the TMA simulator (backend_sim.c): libtmsim, dlopen()ed on demand so
  *        libtm on a board carries no Verilator or C++ code. "sim:model" or
  *        "sim:rtl" picks the engine.
- *   drm  (later) the tmaccel kernel driver through libdrm on a render node.
+ *   drm  the tmaccel kernel driver (backend_drm.c) on its render node, through
+ *        libdrm, dlopen()ed on demand like libtmsim so libtm does not need it.
  *
  * A backend that is not built reports why; tm_backend_open() fails with
  * -ENODEV and that text. Everything here is synchronous from the caller's
@@ -165,5 +166,37 @@ static inline void tm_backend_close(struct tm_backend *be)
 extern const struct tm_backend_ops tm_backend_cpu_ops;
 /* The simulated TMA (backend_sim.c). */
 extern const struct tm_backend_ops tm_backend_sim_ops;
+/* The TMA through its kernel driver (backend_drm.c). */
+extern const struct tm_backend_ops tm_backend_drm_ops;
+
+/*
+ * What the TMA backends (sim, drm) share: both read the same device
+ * registers and completion records, so they describe them the same way.
+ */
+
+/**
+ * tm_tma_caps() - @caps from the TMA's CAPS, ARRAY and SRAM registers.
+ * @caps_reg: CAPS (TMA_CAPS_* bits).
+ * @array_reg: ARRAY (cols << 16 | rows).
+ * @sram_reg: SRAM (weight KiB << 16 | activation KiB).
+ */
+void tm_tma_caps(uint32_t caps_reg, uint32_t array_reg, uint32_t sram_reg,
+		 struct tm_backend_caps *caps);
+
+/** tm_tma_status_name() - a device job status (enum tma_status) in words. */
+const char *tm_tma_status_name(uint32_t status);
+
+/**
+ * tm_tma_job_failed() - fill @st for a job the device ended with @status != TMA_OK.
+ * @dev: the backend's name, for the message.
+ * @job: the job's number (seqno or driver job id), for the message.
+ * @err_info: the completion record's TMA_ERR_INFO_* word.
+ * @err_addr: its fault address.
+ *
+ * DMA faults and bus errors become -EFAULT, every other status -EIO;
+ * @st->failed_op is the failing command's index in the stream.
+ */
+void tm_tma_job_failed(struct tm_job_status *st, const char *dev, uint64_t job, uint32_t status,
+		       uint32_t err_info, uint64_t err_addr);
 
 #endif /* TM_BACKEND_H */

@@ -363,22 +363,11 @@ static int sim_open(struct tm_backend **out, const char *arg, char *err, size_t 
 static void sim_caps(const struct tm_backend *be, struct tm_backend_caps *caps)
 {
 	const struct sim_backend *sb = (const struct sim_backend *)be;
-	const struct tmsim_params *p = &sb->params;
+	const struct simlib *l = &sb->lib;
 
-	memset(caps, 0, sizeof(*caps));
-	caps->flags = TM_CAP_HOST_MEMORY | TM_CAP_TMA_CMDS;
-	if (p->caps & TMA_CAPS_INT8_MASK)
-		caps->flags |= TM_CAP_INT8;
-	if (p->caps & TMA_CAPS_INT4_MASK)
-		caps->flags |= TM_CAP_INT4;
-	if (p->caps & TMA_CAPS_SPARSE_2_4_MASK)
-		caps->flags |= TM_CAP_SPARSE_2_4;
-	if (p->caps & TMA_CAPS_DEPTHWISE_MASK)
-		caps->flags |= TM_CAP_DEPTHWISE;
-	caps->array_rows = p->rows;
-	caps->array_cols = p->cols;
-	caps->sram_bytes = ((uint64_t)p->act_sram_kib + p->wgt_sram_kib) * 1024;
-	caps->max_regions = TMA_MAX_REGIONS;
+	tm_tma_caps(l->csr_read(sb->sim, TMA_REG_CAPS), l->csr_read(sb->sim, TMA_REG_ARRAY),
+		    l->csr_read(sb->sim, TMA_REG_SRAM), caps);
+	caps->flags |= TM_CAP_HOST_MEMORY;
 }
 
 static int sim_op_supported(const struct tm_backend *be, const struct tm_op_ctx *ctx, char *why,
@@ -468,15 +457,6 @@ static int sim_submit(struct tm_backend *be, struct tm_job *job, uint64_t *fence
 	return 0;
 }
 
-static const char *status_name(uint32_t s)
-{
-	static const char *const names[] = {
-		"ok", "bad opcode", "bad flags", "bad region", "DMA fault", "misaligned operand",
-		"bad dimensions", "bad job descriptor", "no END command", "ring error", "bus error",
-	};
-	return s < TM_ARRAY_SIZE(names) ? names[s] : "unknown status";
-}
-
 /* The completion record of @slot into @st. */
 static void read_record(struct sim_backend *sb, uint32_t slot, struct tm_job_status *st)
 {
@@ -490,16 +470,11 @@ static void read_record(struct sim_backend *sb, uint32_t slot, struct tm_job_sta
 		st->error = -EIO;
 		snprintf(st->msg, sizeof(st->msg), "device sim: job %u ended without a completion "
 			 "record (ERR_STATUS 0x%08x: %s)", sb->seqno, es,
-			 status_name(es & TMA_ERR_STATUS_CODE_MASK));
+			 tm_tma_status_name(es & TMA_ERR_STATUS_CODE_MASK));
 		return;
 	}
-	if (r->status == TMA_OK)
-		return;
-	st->error = r->status == TMA_ERR_DMA_FAULT || r->status == TMA_ERR_BUS ? -EFAULT : -EIO;
-	st->failed_op = (info >> TMA_ERR_INFO_CMD_SHIFT) & TMA_ERR_INFO_CMD_MASK;
-	snprintf(st->msg, sizeof(st->msg), "device sim: job %u failed: %s (status %u) at "
-		 "command %u, address 0x%llx", sb->seqno, status_name(r->status), r->status,
-		 st->failed_op, (unsigned long long)r->err_addr);
+	if (r->status != TMA_OK)
+		tm_tma_job_failed(st, "sim", sb->seqno, r->status, info, r->err_addr);
 }
 
 /*

@@ -5,7 +5,9 @@
  * rmmod cycles). With "check" it waits for the last job and compares its
  * output with the reference instead. "tma_burst N nullrt" times N null
  * jobs (END only) one after the other, submit to BO idle, and prints the
- * mean round trip.
+ * mean round trip. "tma_burst inject bus R" / "tma_burst inject hang" arm
+ * tmsim's fault injection for the next job whoever submits it (a bus error
+ * on its region R, or a hang): guest-tmrun.sh's device-fault fallbacks.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -41,8 +43,14 @@ int main(int argc, char **argv)
 {
 	int n = argc > 1 ? atoi(argv[1]) : 16;
 	struct tma_fc fc;
-	int fd = tma_open();
+	int fd;
 
+	if (argc > 2 && !strcmp(argv[1], "inject")) {
+		int bus = !strcmp(argv[2], "bus") && argc > 3;
+
+		return tma_inject(!strcmp(argv[2], "hang"), bus ? atoi(argv[3]) + 1 : 0) ? 1 : 0;
+	}
+	fd = tma_open();
 	if (fd < 0 || tma_fc_setup(fd, &fc, 8, 32, 16)) {
 		fprintf(stderr, "tma_burst: no tmaccel device\n");
 		return 1;
