@@ -29,3 +29,10 @@ tflite-check: models $(BUILD)/bin/tmrun
 		$(MODELS_DIR)/calib $(TFLITE_MODELS)'
 
 CHECK_TARGETS += tflite-check
+
+# Unit tests: small models written by an independent forward FlatBuffers
+# writer (tests/tmc/tflite_build.c); recursive '=' because TMC_LIB_SRCS comes
+# from tests/tmc/tmc_tests.mk, included after this fragment.
+UNIT_TESTS        += test_tflite
+test_tflite_SRCS   = tests/tmc/test_tflite.c tests/tmc/tflite_build.c $(TMC_LIB_SRCS)
+test_tflite_LDLIBS := -lprotobuf-c
