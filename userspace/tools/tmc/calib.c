@@ -12,7 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include "tmc.h"
+#include "compress.h"
 #include "tools/tmrun/npy.h"
 
 void tmc_calib_free(struct tmc_calib *c)
@@ -84,46 +84,40 @@ static int load_inputs(struct ir_graph *g, const struct tmc_opts *o, struct tmc_
 	return 0;
 }
 
-struct probe {
-	void *buf;
-	struct tm_model *m;
-	struct tm_runtime *rt;
-};
-
-static void probe_close(struct probe *p)
+void tmc_probe_close(struct tmc_probe *p)
 {
 	tm_runtime_del(p->rt);
 	tm_model_close(p->m);
 	free(p->buf);
+	memset(p, 0, sizeof(*p));
 }
 
 /* Emit @g as it stands and prepare it on the CPU. */
-static int probe_open(struct ir_graph *g, struct probe *p)
+int tmc_probe_open(struct ir_graph *g, struct tmc_probe *p)
 {
 	struct tm_builder *b = tm_builder_new();
 	struct tm_runtime_options ro = { .device = "cpu" };
 	char err[TM_ERRLEN];
-	size_t size;
 
 	memset(p, 0, sizeof(*p));
 	if (!b)
 		return ir_fail(g, "out of memory");
-	if (tmc_emit(g, b) || tm_builder_finish(b, &p->buf, &size)) {
+	if (tmc_emit(g, b) || tm_builder_finish(b, &p->buf, &p->size)) {
 		ir_fail(g, "calibration model: %s", tm_builder_error(b));
 		tm_builder_del(b);
 		return -1;
 	}
 	tm_builder_del(b);
-	if (tm_model_from_buffer(p->buf, size, &p->m, err, sizeof(err)) ||
+	if (tm_model_from_buffer(p->buf, p->size, &p->m, err, sizeof(err)) ||
 	    tm_runtime_new(p->m, &ro, &p->rt, err, sizeof(err))) {
 		ir_fail(g, "calibration model: %s", err);
-		probe_close(p);
+		tmc_probe_close(p);
 		return -1;
 	}
 	return 0;
 }
 
-static int probe_run(struct ir_graph *g, struct probe *p, const struct tmc_calib *c, int s)
+int tmc_probe_run(struct ir_graph *g, struct tmc_probe *p, const struct tmc_calib *c, int s)
 {
 	for (int i = 0; i < g->n_in; i++) {
 		size_t bytes;
@@ -139,76 +133,218 @@ static int probe_run(struct ir_graph *g, struct probe *p, const struct tmc_calib
 
 int tmc_run_graph(struct ir_graph *g, const struct tmc_calib *c, int s, float **out)
 {
-	struct probe p;
-	int ret = probe_open(g, &p);
+	struct tmc_probe p;
+	int ret = tmc_probe_open(g, &p);
 
 	if (ret)
 		return ret;
-	ret = probe_run(g, &p, c, s);
+	ret = tmc_probe_run(g, &p, c, s);
 	for (int k = 0; !ret && k < g->n_out; k++) {
 		size_t bytes;
 		const void *src = tm_runtime_output(p.rt, (unsigned)k, &bytes);
 		memcpy(out[k], src, bytes);
 	}
-	probe_close(&p);
+	tmc_probe_close(&p);
+	return ret;
+}
+
+#define HIST_BINS 2048
+
+/*
+ * What calibration records of one tensor: its [lo, hi] on the first pass;
+ * with percentile/MSE, a histogram over [min(lo, 0), max(hi, 0)] on a second.
+ */
+static void observe(struct ir_tensor *t, uint32_t *hist, const float *v, size_t n)
+{
+	if (!hist) {
+		for (size_t e = 0; e < n; e++) {
+			if (!t->has_range) {
+				t->lo = t->hi = v[e];
+				t->has_range = 1;
+			}
+			t->lo = fminf(t->lo, v[e]);
+			t->hi = fmaxf(t->hi, v[e]);
+		}
+		return;
+	}
+	float lo = fminf(t->lo, 0), w = (fmaxf(t->hi, 0) - lo) / HIST_BINS;
+	for (size_t e = 0; e < n; e++) {
+		double b = w > 0 ? floor((v[e] - lo) / w) : 0;
+		hist[(int)fmax(0, fmin(HIST_BINS - 1, b))]++;
+	}
+}
+
+/* The smallest bin whose cumulative count reaches @cut. */
+static int hist_cut(const uint32_t *h, double cut)
+{
+	double cum = 0;
+	for (int b = 0; b < HIST_BINS; b++) {
+		cum += h[b];
+		if (cum >= cut)
+			return b;
+	}
+	return HIST_BINS - 1;
+}
+
+/* Squared error of int8-quantizing the histogram with range [lo, hi]. */
+static double hist_mse(const uint32_t *h, float base, float w, float lo, float hi)
+{
+	float scale;
+	int32_t zp;
+	double err = 0;
+
+	tmc_range_params(lo, hi, &scale, &zp);
+	for (int b = 0; b < HIST_BINS; b++) {
+		if (!h[b])
+			continue;
+		double x = base + (b + 0.5) * w;
+		double q = fmax(-128, fmin(127, round(x / scale) + zp));
+		err += h[b] * (x - scale * (q - zp)) * (x - scale * (q - zp));
+	}
+	return err;
+}
+
+/* Narrow @t's range from its histogram by the percentile or MSE rule. */
+static void range_from_hist(struct ir_tensor *t, const uint32_t *h, const struct tmc_opts *o)
+{
+	float base = fminf(t->lo, 0), w = (fmaxf(t->hi, 0) - base) / HIST_BINS;
+	double total = 0;
+
+	for (int b = 0; b < HIST_BINS; b++)
+		total += h[b];
+	if (w <= 0 || total <= 0)
+		return;
+	if (o->calib_method == TMC_CAL_PERCENTILE) {
+		/* Clip (100 - P)% of the values at each end. */
+		double tail = total * (100.0 - o->calib_pct) / 100.0;
+		float lo = base + (float)hist_cut(h, fmax(tail, 1)) * w;
+		float hi = base + (float)(hist_cut(h, total - tail) + 1) * w;
+		t->lo = fmaxf(t->lo, lo);
+		t->hi = fminf(t->hi, hi);
+		return;
+	}
+	/* MSE: both ends shrunk by one factor, the one with the least error (ties: wider). */
+	double best = INFINITY;
+	float f_best = 1;
+	for (int k = 100; k >= 1; k--) {
+		float f = (float)k / 100;
+		double e = hist_mse(h, base, w, t->lo * f, t->hi * f);
+		if (e < best) {
+			best = e;
+			f_best = f;
+		}
+	}
+	t->lo *= f_best;
+	t->hi *= f_best;
+}
+
+/* One pass over the calibration data: ranges (@hist NULL) or histograms. */
+static int calib_pass(struct ir_graph *g, const struct tmc_opts *o, struct tmc_calib *c,
+		      struct tmc_probe *p, uint32_t *hist, const int *outs, int n_probe)
+{
+	for (int s = 0; s < c->samples; s++) {
+		tmc_progress(o, hist ? "calibrating (histograms)" : "calibrating", s + 1, c->samples);
+		if (tmc_probe_run(g, p, c, s))
+			return -1;
+		for (int k = 0; k < n_probe; k++) {
+			size_t bytes;
+			const float *v = tm_runtime_output(p->rt, (unsigned)k, &bytes);
+			observe(&g->t[outs[k]], hist ? hist + (size_t)k * HIST_BINS : NULL, v,
+				bytes / 4);
+		}
+		/* Graph inputs are activations too. */
+		for (int i = 0; i < g->n_in; i++) {
+			size_t n = (size_t)ir_numel(&g->t[g->in[i]]);
+			uint32_t *h = hist ? hist + (size_t)(n_probe + i) * HIST_BINS : NULL;
+			observe(&g->t[g->in[i]], h, c->inputs[i] + n * (size_t)s, n);
+		}
+	}
+	return 0;
+}
+
+int tmc_probe_open_all(struct ir_graph *g, struct tmc_probe *p, int **outs)
+{
+	int n_out = g->n_out, ret = -1;
+
+	memset(p, 0, sizeof(*p));
+	*outs = NULL;
+	for (int i = 0; i < g->n_t; i++) {
+		const struct ir_tensor *t = &g->t[i];
+		/* Graph inputs are observed from the calibration data itself. */
+		if (t->data || t->dtype != IR_FLOAT || t->producer < 0 || ir_is_output(g, i) ||
+		    !ir_consumers(g, i))
+			continue;
+		if (g->n_out == (int)(sizeof(g->out) / sizeof(g->out[0]))) {
+			ir_fail(g, "calibration: more than %d activations", g->n_out);
+			goto out;
+		}
+		g->out[g->n_out++] = i;
+	}
+	*outs = malloc(sizeof(int) * (size_t)g->n_out);
+	if (!*outs) {
+		ir_fail(g, "out of memory");
+		goto out;
+	}
+	memcpy(*outs, g->out, sizeof(int) * (size_t)g->n_out);
+	if (tmc_probe_open(g, p) == 0)
+		ret = g->n_out;
+out:
+	if (ret < 0) {
+		free(*outs);
+		*outs = NULL;
+	}
+	g->n_out = n_out;
 	return ret;
 }
 
 int tmc_calibrate(struct ir_graph *g, const struct tmc_opts *o, struct tmc_calib *c)
 {
-	int n_out = g->n_out, ret = -1;
-	struct probe p;
+	int ret = -1, *outs, n;
+	struct tmc_probe p;
+	uint32_t *hist = NULL;
 
 	memset(c, 0, sizeof(*c));
 	if (load_inputs(g, o, c))
 		return -1;
-	/* Every float activation becomes an extra output of the probe. */
-	for (int i = 0; i < g->n_t; i++) {
-		const struct ir_tensor *t = &g->t[i];
-		if (t->data || t->dtype != IR_FLOAT || ir_is_output(g, i) || !ir_consumers(g, i))
-			continue;
-		if (g->n_out == (int)(sizeof(g->out) / sizeof(g->out[0])))
-			return ir_fail(g, "calibration: too many tensors");
-		g->out[g->n_out++] = i;
-	}
-	if (probe_open(g, &p))
+	n = tmc_probe_open_all(g, &p, &outs);
+	if (n < 0)
+		return -1;
+	if (calib_pass(g, o, c, &p, NULL, outs, n))
 		goto out;
-	for (int s = 0; s < c->samples; s++) {
-		if (o->verbose)
-			fprintf(stderr, "\rtmc: calibrating %d/%d", s + 1, c->samples);
-		if (probe_run(g, &p, c, s))
-			goto out_close;
-		for (int k = 0; k < g->n_out; k++) {
-			size_t bytes;
-			const float *v = tm_runtime_output(p.rt, (unsigned)k, &bytes);
-			struct ir_tensor *t = &g->t[g->out[k]];
-			for (size_t e = 0; e < bytes / 4; e++) {
-				if (!t->has_range) {
-					t->lo = t->hi = v[e];
-					t->has_range = 1;
-				}
-				t->lo = fminf(t->lo, v[e]);
-				t->hi = fmaxf(t->hi, v[e]);
-			}
+	if (o->calib_method != TMC_CAL_MINMAX) {
+		hist = calloc((size_t)(n + g->n_in) * HIST_BINS, sizeof(*hist));
+		if (!hist) {
+			ir_fail(g, "out of memory");
+			goto out;
 		}
-	}
-	if (o->verbose)
-		fprintf(stderr, "\n");
-	/* Graph inputs are activations too. */
-	for (int i = 0; i < g->n_in; i++) {
-		struct ir_tensor *t = &g->t[g->in[i]];
-		int64_t n = ir_numel(t) * c->samples;
-		t->lo = t->hi = c->inputs[i][0];
-		t->has_range = 1;
-		for (int64_t e = 0; e < n; e++) {
-			t->lo = fminf(t->lo, c->inputs[i][e]);
-			t->hi = fmaxf(t->hi, c->inputs[i][e]);
-		}
+		if (calib_pass(g, o, c, &p, hist, outs, n))
+			goto out;
+		for (int k = 0; k < n + g->n_in; k++)
+			range_from_hist(&g->t[k < n ? outs[k] : g->in[k - n]],
+					hist + (size_t)k * HIST_BINS, o);
 	}
 	ret = 0;
-out_close:
-	probe_close(&p);
 out:
-	g->n_out = n_out;
+	tmc_probe_close(&p);
+	free(hist);
+	free(outs);
 	return ret;
+}
+
+void tmc_calib_describe(const struct tmc_opts *o, const struct tmc_calib *c, char *buf,
+			size_t len)
+{
+	char m[64];
+
+	if (o->calib_method == TMC_CAL_PERCENTILE)
+		snprintf(m, sizeof(m), "percentile %g (%g%% clipped at each end)", o->calib_pct,
+			 100.0 - o->calib_pct);
+	else
+		snprintf(m, sizeof(m), "%s", o->calib_method == TMC_CAL_MSE ?
+			 "mse (range shrunk to the least int8 error)" : "minmax");
+	if (c->synthetic)
+		snprintf(buf, len, "%s over %d SYNTHETIC normal(0,1) samples (no --calib data: the "
+			 "ranges are a guess and may not fit real inputs)", m, c->samples);
+	else
+		snprintf(buf, len, "%s over %d samples of --calib data", m, c->samples);
 }

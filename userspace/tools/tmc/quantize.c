@@ -3,8 +3,11 @@
  * quantize.c - post-training int8 quantization of a calibrated graph.
  *
  * Weights of CONV_2D/DEPTHWISE_CONV_2D/FULLY_CONNECTED: per-channel symmetric
- * int8 ([-127, 127], zero point 0) on the output-channel axis; bias int32 with
- * scale s_in * s_w[c]. Activations: per-tensor asymmetric int8 from the
+ * int8 ([-127, 127], zero point 0) or int4 ([-7, 7]: symmetric like int8's
+ * narrow range, so +w and -w get codes of equal size and the scale is
+ * max|w| / 7) on the output-channel axis, pruned to 2:4 first with
+ * --sparsity 2:4 (scales then fit the kept weights); bias int32 with scale
+ * s_in * s_w[c]. Activations: per-tensor asymmetric int8 from the
  * calibrated [min, max] (widened to hold 0, so zero is exact). Ops that only
  * move codes (RESHAPE, TRANSPOSE, PAD, pooling, REDUCE_MAX) keep their
  * input's parameters, LOGISTIC/SOFTMAX/TANH get TFLite's fixed output
@@ -15,7 +18,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include "tmc.h"
+#include "compress.h"
 
 static int int8_kernel(unsigned op)
 {
@@ -63,8 +66,7 @@ static int set_q(struct ir_graph *g, int t, unsigned count, int axis, const floa
 	return 0;
 }
 
-/* Asymmetric int8 parameters covering [lo, hi] and 0. */
-static void range_params(float lo, float hi, float *scale, int32_t *zp)
+void tmc_range_params(float lo, float hi, float *scale, int32_t *zp)
 {
 	lo = fminf(lo, 0);
 	hi = fmaxf(hi, 0);
@@ -114,7 +116,7 @@ static int twin_of(struct ir_graph *g, int t, int *twin)
 		return twin[t];
 	float scale;
 	int32_t zp;
-	range_params(g->t[t].lo, g->t[t].hi, &scale, &zp);
+	tmc_range_params(g->t[t].lo, g->t[t].hi, &scale, &zp);
 	int q = ir_tensor_derive(g, t, "q", IR_INT8, g->t[t].rank, g->t[t].shape);
 	if (q < 0 || set_q(g, q, 1, -1, &scale, &zp))
 		return -1;
@@ -139,7 +141,7 @@ static int quantize_const(struct ir_graph *g, int c, int like)
 		lo = fminf(lo, ir_const_get_f(t, i));
 		hi = fmaxf(hi, ir_const_get_f(t, i));
 	}
-	range_params(lo, hi, &scale, &zp);
+	tmc_range_params(lo, hi, &scale, &zp);
 	if (like >= 0) {
 		scale = g->t[like].q.scale[0];
 		zp = g->t[like].q.zp[0];
@@ -153,52 +155,155 @@ static int quantize_const(struct ir_graph *g, int c, int like)
 	return q;
 }
 
-/* Per-channel symmetric int8 weights (channel axis @axis) and int32 bias. */
-static int quantize_weights(struct ir_graph *g, int ni, float s_in)
+/*
+ * Weight codes of one layer: per-channel symmetric, |q| <= qmax (127 for
+ * int8, 7 for int4), over the kept weights only (@keep NULL: all), so a
+ * pruned layer's scales fit what it keeps. Pruned positions get code 0.
+ */
+static void weight_codes(const struct ir_tensor *w, int axis, int qmax, const uint8_t *keep,
+			 float *sc, int8_t *codes)
+{
+	int64_t ch = w->shape[axis], n = ir_numel(w), per = n / ch;
+
+	/* Element e belongs to channel e / per (axis 0) or e % ch (last axis). */
+	for (int64_t c = 0; c < ch; c++)
+		sc[c] = 0;
+	for (int64_t e = 0; e < n; e++) {
+		int64_t c = axis ? e % ch : e / per;
+		if (!keep || keep[e])
+			sc[c] = fmaxf(sc[c], fabsf(ir_const_get_f(w, e)));
+	}
+	for (int64_t c = 0; c < ch; c++)
+		sc[c] = sc[c] > 0 ? sc[c] / (float)qmax : 1.0f;
+	for (int64_t e = 0; e < n; e++) {
+		int64_t c = axis ? e % ch : e / per;
+		double q = round(ir_const_get_f(w, e) / sc[c]);
+		codes[e] = keep && !keep[e] ? 0 : (int8_t)fmax(-qmax, fmin(qmax, q));
+	}
+}
+
+/* The 2:4 mask of node @ni's weights, or NULL (with the reason logged) when it cannot take it. */
+static uint8_t *sparse_mask(struct ir_graph *g, int ni, const struct tmc_opts *o,
+			    struct tmc_layer *l)
+{
+	const struct ir_tensor *w = &g->t[g->n[ni].in[1]];
+	const char *why = tmc_sparse_skip(g, &g->n[ni]);
+
+	if (o->sparsity != TMC_SP_2_4)
+		return NULL;
+	if (why) {
+		if (l)
+			snprintf(l->skip, sizeof(l->skip), "%s", why);
+		return NULL;
+	}
+	int64_t n = ir_numel(w);
+	float *f = malloc(sizeof(float) * (size_t)n);
+	uint8_t *keep = malloc((size_t)n);
+	if (f && keep) {
+		for (int64_t e = 0; e < n; e++)
+			f[e] = ir_const_get_f(w, e);
+		tmc_prune_2_4(f, n, keep);
+	} else {
+		free(keep);
+		keep = NULL;
+	}
+	free(f);
+	return keep;
+}
+
+/* The encoded weights of node @ni as a new constant; @return its index or -1. */
+static int weights_const(struct ir_graph *g, int ni, const int8_t *codes, const uint8_t *keep,
+			 int int4, const float *sc, int axis)
+{
+	int w = g->n[ni].in[1];
+	size_t size;
+	void *enc = tmc_encode_weights(codes, keep, ir_numel(&g->t[w]), int4, &size);
+	int qw = enc ? ir_const_add(g, g->t[w].name, IR_INT8, g->t[w].rank, g->t[w].shape, NULL)
+		     : -1;
+
+	if (qw < 0) {
+		free(enc);
+		return enc ? -1 : ir_fail(g, "out of memory");
+	}
+	free(g->t[qw].data);
+	g->t[qw].data = enc;
+	g->t[qw].dtype = int4 ? IR_INT4 : IR_INT8;
+	g->t[qw].layout = keep ? TM_LAYOUT_SPARSE_2_4 : TM_LAYOUT_DENSE;
+	if (set_q(g, qw, (unsigned)g->t[w].shape[axis], axis, sc, NULL))
+		return -1;
+	return qw;
+}
+
+static int bias_const(struct ir_graph *g, int b, float *sc, int64_t ch, float s_in)
+{
+	int qb = ir_const_add(g, g->t[b].name, IR_INT32, g->t[b].rank, g->t[b].shape, NULL);
+
+	if (qb < 0)
+		return -1;
+	for (int64_t c = 0; c < ch; c++)
+		sc[c] *= s_in;
+	if (set_q(g, qb, (unsigned)ch, 0, sc, NULL))
+		return -1;
+	int32_t *bd = g->t[qb].data;
+	for (int64_t c = 0; c < ch; c++) {
+		double v = round(ir_const_get_f(&g->t[b], c) / sc[c]);
+		bd[c] = (int32_t)fmax(-2147483647.0, fmin(2147483647.0, v));
+	}
+	return qb;
+}
+
+static void log_weights(struct tmc_layer *l, const int8_t *codes, int64_t n, int int4,
+			const uint8_t *keep)
+{
+	if (!l)
+		return;
+	l->wdtype = int4 ? IR_INT4 : IR_INT8;
+	l->sparse = keep != NULL;
+	l->n_weights = n;
+	l->n_zero = 0;
+	for (int64_t e = 0; e < n; e++)
+		l->n_zero += codes[e] == 0;
+}
+
+/*
+ * Per-channel symmetric int8 or int4 weights (channel axis @axis), pruned to
+ * 2:4 first when asked and possible, and int32 bias.
+ */
+static int quantize_weights(struct ir_graph *g, int ni, float s_in, const struct tmc_opts *o)
 {
 	struct ir_node *n = &g->n[ni];
 	int w = n->in[1], b = n->n_in > 2 ? n->in[2] : -1;
 	int axis = n->tm_op == TM_OP_DEPTHWISE_CONV_2D ? g->t[w].rank - 1 : 0;
-	int64_t ch = g->t[w].shape[axis], per = ir_numel(&g->t[w]) / ch;
+	int int4 = o->weights == TMC_W_INT4;
+	int64_t ch = g->t[w].shape[axis], total = ir_numel(&g->t[w]);
+	struct tmc_layer *l = o->log ? tmc_log_get(o->log, n->name, n->tm_op) : NULL;
 	float *sc = calloc((size_t)ch, sizeof(float));
+	int8_t *codes = malloc((size_t)total);
+	uint8_t *keep = NULL;
 	int ret = -1;
 
-	if (!sc)
-		return ir_fail(g, "out of memory");
-	/* Element e belongs to channel e / per (axis 0) or e % ch (last axis). */
-	for (int64_t e = 0; e < ch * per; e++) {
-		int64_t c = axis ? e % ch : e / per;
-		sc[c] = fmaxf(sc[c], fabsf(ir_const_get_f(&g->t[w], e)));
-	}
-	for (int64_t c = 0; c < ch; c++)
-		sc[c] = sc[c] > 0 ? sc[c] / 127.0f : 1.0f;
-	int qw = ir_const_add(g, g->t[w].name, IR_INT8, g->t[w].rank, g->t[w].shape, NULL);
-	if (qw < 0 || set_q(g, qw, (unsigned)ch, axis, sc, NULL))
+	if (!sc || !codes || (o->log && !l)) {
+		ir_fail(g, "out of memory");
 		goto out;
-	int8_t *d = g->t[qw].data;
-	for (int64_t e = 0; e < ch * per; e++) {
-		int64_t c = axis ? e % ch : e / per;
-		d[e] = (int8_t)fmax(-127, fmin(127, round(ir_const_get_f(&g->t[w], e) / sc[c])));
 	}
+	keep = sparse_mask(g, ni, o, l);
+	weight_codes(&g->t[w], axis, int4 ? 7 : 127, keep, sc, codes);
+	log_weights(l, codes, total, int4, keep);
+	int qw = weights_const(g, ni, codes, keep, int4, sc, axis);
+	if (qw < 0)
+		goto out;
 	g->n[ni].in[1] = qw;
 	if (b >= 0) {
-		int qb = ir_const_add(g, g->t[b].name, IR_INT32, g->t[b].rank, g->t[b].shape, NULL);
+		int qb = bias_const(g, b, sc, ch, s_in);
 		if (qb < 0)
 			goto out;
-		for (int64_t c = 0; c < ch; c++)
-			sc[c] *= s_in;
-		if (set_q(g, qb, (unsigned)ch, 0, sc, NULL))
-			goto out;
-		int32_t *bd = g->t[qb].data;
-		for (int64_t c = 0; c < ch; c++) {
-			double v = round(ir_const_get_f(&g->t[b], c) / sc[c]);
-			bd[c] = (int32_t)fmax(-2147483647.0, fmin(2147483647.0, v));
-		}
 		g->n[ni].in[2] = qb;
 	}
 	ret = 0;
 out:
 	free(sc);
+	free(codes);
+	free(keep);
 	return ret;
 }
 
@@ -218,7 +323,7 @@ static int output_twin(struct ir_graph *g, int ni, int qin)
 	} else if (n->tm_op == TM_OP_TANH) {
 		scale = 1.0f / 128, zp = 0;
 	} else {
-		range_params(g->t[o].lo, g->t[o].hi, &scale, &zp);
+		tmc_range_params(g->t[o].lo, g->t[o].hi, &scale, &zp);
 	}
 	int q = ir_tensor_derive(g, o, "q", IR_INT8, g->t[o].rank, g->t[o].shape);
 	if (q < 0 || set_q(g, q, 1, -1, &scale, &zp))
@@ -239,7 +344,7 @@ static int requantize(struct ir_graph *g, int q, int like)
 	return r;
 }
 
-static int quantize_node(struct ir_graph *g, int ni, int *twin)
+static int quantize_node(struct ir_graph *g, int ni, int *twin, const struct tmc_opts *o)
 {
 	int qin0 = -1, shared = moves_codes(g->n[ni].tm_op);
 
@@ -268,12 +373,12 @@ static int quantize_node(struct ir_graph *g, int ni, int *twin)
 		return ir_fail(g, "node '%s': int8 op without an activation input", g->n[ni].name);
 	unsigned op = g->n[ni].tm_op;
 	if ((op == TM_OP_CONV_2D || op == TM_OP_DEPTHWISE_CONV_2D || op == TM_OP_FULLY_CONNECTED) &&
-	    quantize_weights(g, ni, g->t[qin0].q.scale[0]))
+	    quantize_weights(g, ni, g->t[qin0].q.scale[0], o))
 		return -1;
-	int o = g->n[ni].out[0], q = output_twin(g, ni, qin0);
+	int out = g->n[ni].out[0], q = output_twin(g, ni, qin0);
 	if (q < 0)
 		return -1;
-	twin[o] = q;
+	twin[out] = q;
 	g->n[ni].out[0] = q;
 	g->t[q].producer = ni;
 	return 0;
@@ -294,9 +399,11 @@ int tmc_quantize(struct ir_graph *g, const struct tmc_opts *o)
 		twin[i] = -1;
 	for (int i = 0; i < n0; i++)
 		qn[i] = !g->n[i].dead && wants_int8(g, &g->n[i], o);
-	for (int i = 0; i < n0; i++)
-		if (qn[i] && quantize_node(g, i, twin))
+	for (int i = 0; i < n0; i++) {
+		tmc_progress(o, "quantizing weights", i + 1, n0);
+		if (qn[i] && quantize_node(g, i, twin, o))
 			goto out;
+	}
 	/*
 	 * Float readers of an int8 result (float islands, graph outputs) read a
 	 * DEQUANTIZE into the original float tensor; int8 readers were rewired.
@@ -310,7 +417,7 @@ int tmc_quantize(struct ir_graph *g, const struct tmc_opts *o)
 	}
 	for (int i = 0; i < n0; i++)
 		g->n[i].placement = qn[i] ? TM_PLACE_AUTO : TM_PLACE_CPU;
-	ret = ir_compact(g);
+	ret = ir_compact(g) || tmc_place(g, o) ? -1 : 0;
 out:
 	free(twin);
 	free(qn);

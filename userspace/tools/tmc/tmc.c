@@ -13,8 +13,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include "tflite_import.h"
-#include "tmc.h"
+#include "compress.h"
 
 enum { EXIT_COMPILE = 1, EXIT_USAGE = 2, EXIT_IO = 3 };
 
@@ -22,7 +23,9 @@ static void usage(FILE *f)
 {
 	fprintf(f,
 		"usage: tmc compile IN.onnx|IN.tflite -o OUT.bin [--shape NAME=DxDx... ...]\n"
-		"           [--weights float|int8] [--calib FILE.npy ...] [--keep-float OP_OR_NODE ...] [-v]\n"
+		"           [--weights float|int8|int4] [--sparsity none|2:4] [--calib FILE.npy ...]\n"
+		"           [--calib-method minmax|percentile[:99.99]|mse] [--keep-float OP_OR_NODE ...]\n"
+		"           [--target FILE.dtb] [--report report.json] [--progress] [-v]\n"
 		"       tmc inspect MODEL.bin\n");
 }
 
@@ -34,8 +37,9 @@ static int count_ops(const struct ir_graph *g)
 	return c;
 }
 
-static int compile(const char *in, const char *out, const struct tmc_opts *o)
+static int compile(const char *in, const char *out, const char *report, const struct tmc_opts *o)
 {
+	struct tmc_compress cs = { 0 };
 	char err[512] = "";
 	struct ir_graph *g = NULL;
 	struct tm_builder *b = NULL;
@@ -56,18 +60,8 @@ static int compile(const char *in, const char *out, const struct tmc_opts *o)
 		goto fail;
 	if (o->verbose)
 		fprintf(stderr, "tmc: optimized to %d ops\n", count_ops(g));
-	if (o->weights == TMC_W_INT8) {
-		struct tmc_calib c;
-		r = tmc_calibrate(g, o, &c);
-		if (!r && c.synthetic)
-			fprintf(stderr, "tmc: warning: no --calib data: activation ranges come from %d "
-				"synthetic normal(0,1) inputs and may not fit real data\n", c.samples);
-		else if (!r && o->verbose)
-			fprintf(stderr, "tmc: calibrated on %d samples\n", c.samples);
-		tmc_calib_free(&c);
-		if (r || tmc_quantize(g, o))
-			goto fail;
-	}
+	if (o->weights != TMC_W_FLOAT && tmc_compress(g, o, &cs))
+		goto fail;
 	b = tm_builder_new();
 	if (!b) {
 		fprintf(stderr, "tmc: out of memory\n");
@@ -82,20 +76,53 @@ static int compile(const char *in, const char *out, const struct tmc_opts *o)
 		ret = EXIT_IO;
 		goto out;
 	}
+	r = report ? tmc_report_write(&cs, o, report) : 0;
+	if (r) {
+		fprintf(stderr, "tmc: %s: %s\n", report, strerror(-r));
+		ret = EXIT_IO;
+		goto out;
+	}
 	ret = 0;
 	goto out;
 fail:
 	fprintf(stderr, "tmc: %s: %s\n", in, g->err);
 out:
+	tmc_compress_free(&cs);
 	tm_builder_del(b);
 	ir_graph_free(g);
 	return ret;
 }
 
+/* "minmax", "mse", "percentile" or "percentile:P" (50 < P <= 100; default 99.99). */
+static int parse_calib_method(const char *m, struct tmc_opts *o)
+{
+	char *end;
+
+	o->calib_pct = 99.99;
+	if (!strcmp(m, "minmax") || !strcmp(m, "mse")) {
+		o->calib_method = !strcmp(m, "mse") ? TMC_CAL_MSE : TMC_CAL_MINMAX;
+		return 0;
+	}
+	if (!strncmp(m, "percentile", 10) && (!m[10] || m[10] == ':')) {
+		o->calib_method = TMC_CAL_PERCENTILE;
+		if (!m[10])
+			return 0;
+		o->calib_pct = strtod(m + 11, &end);
+		if (end != m + 11 && !*end && o->calib_pct > 50 && o->calib_pct <= 100)
+			return 0;
+	}
+	fprintf(stderr, "tmc: --calib-method %s: want minmax, mse, percentile or percentile:P "
+		"with 50 < P <= 100\n", m);
+	return -1;
+}
+
 static int cmd_compile(int argc, char **argv)
 {
 	struct tmc_opts o = { 0 };
-	const char *in = NULL, *out = NULL;
+	struct tmc_target target;
+	const char *in = NULL, *out = NULL, *report = NULL;
+
+	o.progress = isatty(2);
 
 	for (int i = 0; i < argc; i++) {
 		const char *a = argv[i];
@@ -109,11 +136,33 @@ static int cmd_compile(int argc, char **argv)
 			o.n_binds++;
 		} else if (!strcmp(a, "--weights") && i + 1 < argc) {
 			const char *w = argv[++i];
-			if (strcmp(w, "float") && strcmp(w, "int8")) {
-				fprintf(stderr, "tmc: --weights %s: want float or int8\n", w);
+			if (strcmp(w, "float") && strcmp(w, "int8") && strcmp(w, "int4")) {
+				fprintf(stderr, "tmc: --weights %s: want float, int8 or int4\n", w);
 				return EXIT_USAGE;
 			}
-			o.weights = !strcmp(w, "int8") ? TMC_W_INT8 : TMC_W_FLOAT;
+			o.weights = !strcmp(w, "int8") ? TMC_W_INT8 :
+				    !strcmp(w, "int4") ? TMC_W_INT4 : TMC_W_FLOAT;
+		} else if (!strcmp(a, "--sparsity") && i + 1 < argc) {
+			const char *sp = argv[++i];
+			if (strcmp(sp, "none") && strcmp(sp, "2:4")) {
+				fprintf(stderr, "tmc: --sparsity %s: want none or 2:4\n", sp);
+				return EXIT_USAGE;
+			}
+			o.sparsity = !strcmp(sp, "2:4") ? TMC_SP_2_4 : TMC_SP_NONE;
+		} else if (!strcmp(a, "--calib-method") && i + 1 < argc) {
+			if (parse_calib_method(argv[++i], &o))
+				return EXIT_USAGE;
+		} else if (!strcmp(a, "--target") && i + 1 < argc) {
+			char err[512];
+			if (tmc_target_read(argv[++i], &target, err, sizeof(err))) {
+				fprintf(stderr, "tmc: --target %s\n", err);
+				return EXIT_USAGE;
+			}
+			o.target = &target;
+		} else if (!strcmp(a, "--report") && i + 1 < argc) {
+			report = argv[++i];
+		} else if (!strcmp(a, "--progress")) {
+			o.progress = 1;
 		} else if (!strcmp(a, "--calib") && i + 1 < argc) {
 			if (o.n_calib == TMC_MAX_CALIB) {
 				fprintf(stderr, "tmc: too many --calib files\n");
@@ -140,7 +189,11 @@ static int cmd_compile(int argc, char **argv)
 		usage(stderr);
 		return EXIT_USAGE;
 	}
-	return compile(in, out, &o);
+	if (o.weights == TMC_W_FLOAT && (o.sparsity || report || o.target)) {
+		fprintf(stderr, "tmc: --sparsity, --report and --target need --weights int8 or int4\n");
+		return EXIT_USAGE;
+	}
+	return compile(in, out, report, &o);
 }
 
 int tmc_inspect(const char *path);

@@ -27,7 +27,12 @@ struct tmc_bind {
 #define TMC_MAX_CALIB 8
 #define TMC_MAX_KEEP  64
 
-enum tmc_weights { TMC_W_FLOAT, TMC_W_INT8 };
+enum tmc_weights { TMC_W_FLOAT, TMC_W_INT8, TMC_W_INT4 };
+enum tmc_sparsity { TMC_SP_NONE, TMC_SP_2_4 };
+enum tmc_calib_method { TMC_CAL_MINMAX, TMC_CAL_PERCENTILE, TMC_CAL_MSE };
+
+struct tmc_target;                       /* compress.h */
+struct tmc_log;
 
 struct tmc_opts {
 	struct tmc_bind binds[TMC_MAX_BINDS];
@@ -38,6 +43,13 @@ struct tmc_opts {
 	int n_calib;
 	const char *keep_float[TMC_MAX_KEEP]; /* op names ("MUL") or node names */
 	int n_keep;
+	/* Compression (compress.h): all zero means int8 PTQ as before. */
+	int sparsity;                        /* enum tmc_sparsity */
+	int calib_method;                    /* enum tmc_calib_method */
+	double calib_pct;                    /* percentile, e.g. 99.99 */
+	int progress;                        /* progress lines on stderr */
+	const struct tmc_target *target;     /* --target, or NULL */
+	struct tmc_log *log;                 /* per-layer record for the report, or NULL */
 };
 
 /** struct tmc_calib - what calibration saw, for the report. */
