@@ -636,6 +636,26 @@ static void test_fast_activation_f32(void)
 	}
 }
 
+/* The int8 table lookup over every code, at every length around the vector width. */
+static void test_fast_lut_i8(void)
+{
+	int8_t lut[256];
+
+	for (int i = 0; i < 256; i++)
+		lut[i] = (int8_t)rnd();
+	for (size_t n = 0; n < 100; n += 1 + n / 8) {
+		size_t len = n + 256;
+		int8_t *in = rnd_i8(len), *want = xmalloc(len), *got = xmalloc(len);
+
+		for (int i = 0; i < 256; i++)
+			in[i] = (int8_t)(i - 128);
+		tm_lut_int8_ref(lut, in, want, len);
+		ops->lut_i8(lut, in, got, len);
+		check_i8(got, want, len, "lut int8");
+		free(in), free(want), free(got);
+	}
+}
+
 /* ---- the dispatcher ------------------------------------------------------------------- */
 
 static void test_fast_select(void)
@@ -698,6 +718,8 @@ int main(void)
 		}
 		if (ops->leaky_f32)
 			RUNV(test_fast_activation_f32);
+		if (ops->lut_i8)
+			RUNV(test_fast_lut_i8);
 		RUNV(test_fast_select);
 	}
 	if (!ran)

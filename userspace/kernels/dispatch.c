@@ -658,16 +658,46 @@ int tm_fast_bcast_ok(const struct tm_bcast *bc)
 }
 
 /*
+ * @bc with adjacent axes merged wherever both operands step through them as
+ * one (stride[i] == stride[i + 1] * shape[i + 1], zero strides included), so
+ * a tensor op a scalar is one long row rather than many short ones.
+ */
+static void bcast_coalesce(const struct tm_bcast *bc, struct tm_bcast *out)
+{
+	unsigned r = 0;
+
+	out->shape[0] = bc->shape[0];
+	out->stride_a[0] = bc->stride_a[0];
+	out->stride_b[0] = bc->stride_b[0];
+	for (unsigned i = 1; i < bc->rank; i++) {
+		if (out->stride_a[r] == bc->stride_a[i] * (size_t)bc->shape[i] &&
+		    out->stride_b[r] == bc->stride_b[i] * (size_t)bc->shape[i]) {
+			out->shape[r] *= bc->shape[i];
+		} else {
+			r++;
+			out->shape[r] = bc->shape[i];
+		}
+		out->stride_a[r] = bc->stride_a[i];
+		out->stride_b[r] = bc->stride_b[i];
+	}
+	out->rank = r + 1;
+}
+
+/*
  * Rows of the innermost axis; @row gets each row's operand offsets. The outer
  * axes advance like an odometer, as the reference's broadcast walk does.
  */
-static void bcast_rows(const struct tm_bcast *bc,
+static void bcast_rows(const struct tm_bcast *full,
 		       void (*row)(size_t ia, size_t ib, size_t io, size_t n, void *arg), void *arg)
 {
-	unsigned last = bc->rank - 1;
+	struct tm_bcast c, *bc = &c;
 	int32_t idx[TM_K_MAX_RANK] = { 0 };
-	size_t ia = 0, ib = 0, len = (size_t)bc->shape[last], rows = 1;
+	size_t ia = 0, ib = 0, len, rows = 1;
+	unsigned last;
 
+	bcast_coalesce(full, bc);
+	last = bc->rank - 1;
+	len = (size_t)bc->shape[last];
 	for (unsigned i = 0; i < last; i++)
 		rows *= (size_t)bc->shape[i];
 	for (size_t r = 0; r < rows; r++) {

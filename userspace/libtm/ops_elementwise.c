@@ -289,7 +289,7 @@ enum unary_mode { UN_F32, UN_RELUX, UN_LEAKY, UN_LUT };
 
 struct unary_state {
 	enum unary_mode mode;
-	const struct tm_isa_ops *fast;   /* float LEAKY_RELU, RELU(6), CLIP rows, or NULL */
+	const struct tm_isa_ops *fast;   /* the dispatcher's rows, or NULL */
 	float p0, p1;                    /* float: bounds or alpha */
 	union {
 		struct tm_relux_params relux;
@@ -404,7 +404,10 @@ static int unary_prepare_int8(struct tm_op_ctx *ctx, struct unary_state *s)
 	}
 }
 
-/* Float LEAKY_RELU, RELU, RELU6 and CLIP: the dispatcher's rows, chosen here once. */
+/*
+ * The dispatcher's rows, chosen here once: int8 tables, float LEAKY_RELU and
+ * RELU/RELU6/CLIP (unary_eval_fast() says which apply).
+ */
 static int unary_prepare_fast(struct tm_op_ctx *ctx, struct unary_state *s)
 {
 	const char *why = "";
@@ -412,17 +415,28 @@ static int unary_prepare_fast(struct tm_op_ctx *ctx, struct unary_state *s)
 
 	if (isa < 0)
 		return tm_op_fail(ctx, "%s", why);
-	switch (ctx->op->opcode) {
-	case TM_OP_LEAKY_RELU:
-	case TM_OP_RELU:
-	case TM_OP_RELU6:
-	case TM_OP_CLIP:
-		s->fast = tm_isa_ops_get(isa);
-		break;
-	}
-	if (s->fast && !s->fast->leaky_f32)
-		s->fast = NULL;
+	s->fast = tm_isa_ops_get(isa);
 	return 0;
+}
+
+/* @return 1 if an optimised row did the work. */
+static int unary_eval_fast(const struct unary_state *s, unsigned opcode, const void *in,
+			   void *out, size_t n)
+{
+	const struct tm_isa_ops *f = s->fast;
+
+	if (!f)
+		return 0;
+	if (s->mode == UN_LUT && f->lut_i8)
+		f->lut_i8(s->lut, in, out, n);
+	else if (s->mode == UN_F32 && opcode == TM_OP_LEAKY_RELU && f->leaky_f32)
+		f->leaky_f32(in, out, n, s->p0);
+	else if (s->mode == UN_F32 && (opcode == TM_OP_RELU || opcode == TM_OP_RELU6 ||
+				       opcode == TM_OP_CLIP) && f->clamp_f32)
+		f->clamp_f32(in, out, n, s->p0, s->p1);
+	else
+		return 0;
+	return 1;
 }
 
 static int unary_prepare(struct tm_op_ctx *ctx, size_t *scratch)
@@ -449,8 +463,8 @@ static int unary_prepare(struct tm_op_ctx *ctx, size_t *scratch)
 		if (unary_bounds(ctx, &s->p0, &s->p1))
 			return -EINVAL;
 	}
-	if (dtype == TM_DTYPE_INT8)
-		return unary_prepare_int8(ctx, s);
+	if (dtype == TM_DTYPE_INT8 && unary_prepare_int8(ctx, s))
+		return -EINVAL;
 	return unary_prepare_fast(ctx, s);
 }
 
@@ -461,19 +475,13 @@ static int unary_eval(struct tm_op_ctx *ctx)
 	void *out = ctx->out[0]->data;
 	size_t n = tm_tensor_elems(ctx->in[0]);
 
+	if (unary_eval_fast(s, ctx->op->opcode, in, out, n))
+		return 0;
 	switch (s->mode) {
 	case UN_RELUX: tm_relux_int8_ref(&s->relux, in, out, n); return 0;
 	case UN_LEAKY: tm_leaky_relu_int8_ref(&s->leaky, in, out, n); return 0;
 	case UN_LUT: tm_lut_int8_ref(s->lut, in, out, n); return 0;
 	case UN_F32: break;
-	}
-	if (s->fast && ctx->op->opcode == TM_OP_LEAKY_RELU) {
-		s->fast->leaky_f32(in, out, n, s->p0);
-		return 0;
-	}
-	if (s->fast) {
-		s->fast->clamp_f32(in, out, n, s->p0, s->p1);
-		return 0;
 	}
 	switch (ctx->op->opcode) {
 	case TM_OP_SQRT: tm_sqrt_f32_ref(in, out, n); break;

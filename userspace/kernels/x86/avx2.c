@@ -334,6 +334,36 @@ void tm_avx2_clamp_f32(const float *in, float *out, size_t n, float lo, float hi
 	}
 }
 
+/*
+ * out = lut[x + 128], 32 bytes at a time: vpshufb looks up 16 entries by the
+ * low nibble, so each of the 16 high-nibble rows of the table is looked up
+ * and kept where the high nibble matches.
+ */
+void tm_avx2_lut_i8(const int8_t lut[256], const int8_t *in, int8_t *out, size_t n)
+{
+	const __m256i lo_mask = _mm256_set1_epi8(0x0f);
+	__m256i rows[16];
+	size_t i = 0;
+
+	for (int h = 0; h < 16; h++)
+		rows[h] = _mm256_broadcastsi128_si256(_mm_loadu_si128((const __m128i *)(lut + 16 * h)));
+	for (; i + 32 <= n; i += 32) {
+		/* Index x + 128: flipping the sign bit. */
+		__m256i x = _mm256_xor_si256(_mm256_loadu_si256((const __m256i *)(in + i)),
+					     _mm256_set1_epi8(-128));
+		__m256i lo = _mm256_and_si256(x, lo_mask);
+		__m256i hi = _mm256_and_si256(_mm256_srli_epi16(x, 4), lo_mask);
+		__m256i r = _mm256_setzero_si256();
+
+		for (int h = 0; h < 16; h++)
+			r = _mm256_blendv_epi8(r, _mm256_shuffle_epi8(rows[h], lo),
+					       _mm256_cmpeq_epi8(hi, _mm256_set1_epi8((char)h)));
+		_mm256_storeu_si256((__m256i *)(out + i), r);
+	}
+	for (; i < n; i++)
+		out[i] = lut[in[i] + 128];
+}
+
 /* ---- elementwise ------------------------------------------------------------------- */
 
 /* 8 int8 operands from @p stepping @s (1, or 0 for a repeated scalar). */
@@ -389,10 +419,24 @@ void tm_avx2_mul_i8(const struct tm_mul_params *p, const int8_t *a, size_t sa,
 	}
 }
 
+/* 32 int8 operands from @p stepping @s (1, or 0 for a repeated scalar). */
+static __m256i operand32_i8(const int8_t *p, size_t s)
+{
+	return s ? _mm256_loadu_si256((const __m256i *)p) : _mm256_set1_epi8(*p);
+}
+
 void tm_avx2_minmax_i8(int is_max, const int8_t *a, size_t sa, const int8_t *b, size_t sb,
 		       int8_t *out, size_t n)
 {
-	for (size_t i = 0; i < n; i += 8) {
+	size_t i = 0;
+
+	for (; i + 32 <= n; i += 32) {
+		__m256i x = operand32_i8(a + i * sa, sa), y = operand32_i8(b + i * sb, sb);
+
+		_mm256_storeu_si256((__m256i *)(out + i),
+				    is_max ? _mm256_max_epi8(x, y) : _mm256_min_epi8(x, y));
+	}
+	for (; i < n; i += 8) {
 		size_t nv = n - i < 8 ? n - i : 8;
 		__m256i x = operand_i8(a + i * sa, sa, nv), y = operand_i8(b + i * sb, sb, nv);
 
@@ -441,5 +485,6 @@ const struct tm_isa_ops tm_isa_avx2 = {
 	.minmax_i8 = tm_avx2_minmax_i8,
 	.leaky_f32 = tm_avx2_leaky_f32,
 	.clamp_f32 = tm_avx2_clamp_f32,
+	.lut_i8 = tm_avx2_lut_i8,
 	.panel_i8 = panel_i8,
 };
