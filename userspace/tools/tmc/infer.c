@@ -684,6 +684,82 @@ static int infer_if(struct ir_graph *g, struct ir_node *n)
 	return 0;
 }
 
+/* ---- quantized ops -------------------------------------------------------- */
+
+/* Element type of a quantized output: its zero point's, uint8 when absent. */
+static int qtype(const struct ir_graph *g, const struct ir_node *n, int zp)
+{
+	return zp < n->n_in && n->in[zp] >= 0 ? g->t[n->in[zp]].dtype : IR_UINT8;
+}
+
+/* QuantizeLinear: round half to even and saturate, as ONNX defines it. */
+static int infer_quantize(struct ir_graph *g, struct ir_node *n)
+{
+	const struct ir_tensor *s = T(1);
+	int dt = qtype(g, n, 2), z = n->n_in > 2 ? n->in[2] : -1;
+
+	if (dt != IR_UINT8 && dt != IR_INT8)
+		return fail(g, n, "only int8 and uint8 quantization is supported");
+	set_shape(O(0), dt, T(0)->rank, T(0)->shape);
+	if (!all_const(g, n))
+		return 0;
+	int64_t ns = ir_numel(s), axis = ir_attr_int(n, "axis", 1), inner = 1;
+	if (axis < 0)
+		axis += T(0)->rank;
+	if (ns > 1 && (axis < 0 || axis >= T(0)->rank || T(0)->shape[axis] != ns))
+		return fail(g, n, "the scales do not match the axis");
+	for (int d = (int)axis + 1; ns > 1 && d < T(0)->rank; d++)
+		inner *= T(0)->shape[d];
+	if (alloc_data(g, O(0)))
+		return -1;
+	for (int64_t i = 0; i < ir_numel(O(0)); i++) {
+		int64_t c = ns > 1 ? i / inner % ns : 0;
+		double v = rint((double)((float)get(T(0), i) / ir_const_get_f(s, c)));
+		v += z >= 0 ? get(&g->t[z], ir_numel(&g->t[z]) > 1 ? c : 0) : 0;
+		put(O(0), i, fmin(fmax(v, dt == IR_UINT8 ? 0 : -128), dt == IR_UINT8 ? 255 : 127));
+	}
+	n->dead = 1;
+	return 0;
+}
+
+static int infer_dequantize(struct ir_graph *g, struct ir_node *n)
+{
+	/* Not folded here: the QDQ fusion in lowering wants the integer codes. */
+	set_shape(O(0), IR_FLOAT, T(0)->rank, T(0)->shape);
+	return 0;
+}
+
+/*
+ * QLinearConv/QLinearMatMul/QLinearAdd/QLinearMul (x, sx, zx, w, sw, zw, sy,
+ * zy, ...) and QGemm (A, sA, zA, B, sB, zB, C, sY, zY): the float op's shape
+ * rule on inputs 0 and 3, the output type of the output zero point.
+ */
+static int infer_qlinear(struct ir_graph *g, struct ir_node *n)
+{
+	struct ir_node f = *n;
+	int gemm = !strcmp(n->op, "QGemm"), ret;
+
+	if (n->n_in < (gemm ? 6 : 8) || n->in[3] < 0)
+		return fail(g, n, "missing inputs");
+	f.in[1] = n->in[3];
+	f.n_in = 2;
+	if (!strcmp(n->op, "QLinearConv")) {
+		f.op = "Conv";
+		ret = infer_window(g, &f);
+	} else if (!strcmp(n->op, "QLinearMatMul")) {
+		ret = infer_matmul(g, &f);
+	} else if (gemm) {
+		ret = infer_gemm(g, &f);
+	} else {
+		f.op = "Add";
+		ret = bcast_shape(g, &f, O(0)->shape, &O(0)->rank);
+	}
+	if (ret)
+		return -1;
+	O(0)->dtype = gemm && (n->n_in < 8 || n->in[7] < 0) ? IR_FLOAT : qtype(g, n, gemm ? 8 : 7);
+	return 0;
+}
+
 struct infer_rule {
 	const char *op;
 	int (*fn)(struct ir_graph *g, struct ir_node *n);
@@ -718,13 +794,19 @@ static const struct infer_rule rules[] = {
 	{ "ReduceMean", infer_reduce, 1 }, { "ReduceMax", infer_reduce, 1 },
 	{ "ReduceSum", infer_reduce, 1 }, { "ReduceMin", infer_reduce, 1 },
 	{ "Pad", infer_pad, 1 }, { "If", infer_if, 1 },
+	{ "QuantizeLinear", infer_quantize, 2 }, { "DequantizeLinear", infer_dequantize, 2 },
+	{ "QLinearConv", infer_qlinear, 8 }, { "QLinearMatMul", infer_qlinear, 8 },
+	{ "QLinearAdd", infer_qlinear, 8 }, { "QLinearMul", infer_qlinear, 8 },
+	{ "QGemm", infer_qlinear, 6 },
 };
 
 /* Ops whose trailing inputs may be absent (empty names in ONNX). */
 static int has_optional_inputs(const char *op)
 {
 	static const char *const ops[] = { "Conv", "Gemm", "Clip", "Pad", "Slice", "ReduceMean",
-		"ReduceMax", "ReduceSum", "ReduceMin", "Squeeze", "Unsqueeze", "Dropout" };
+		"ReduceMax", "ReduceSum", "ReduceMin", "Squeeze", "Unsqueeze", "Dropout",
+		"QuantizeLinear", "DequantizeLinear", "QLinearConv", "QLinearAdd", "QLinearMul",
+		"QGemm" };
 	for (size_t i = 0; i < sizeof(ops) / sizeof(ops[0]); i++)
 		if (!strcmp(op, ops[i]))
 			return 1;

@@ -14,21 +14,48 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include "onnx_args.h"
-#include "tmc.h"
+#include "lower.h"
+#include "qdq.h"
 
-static int fail(struct ir_graph *g, int ni, const char *what)
+int lw_fail(struct ir_graph *g, int ni, const char *what)
 {
 	return ir_fail(g, "node '%s' (%s): %s", g->n[ni].name, g->n[ni].op, what);
 }
 
-static int emit(struct ir_graph *g, int ni, unsigned op, const void *opts, size_t size,
-		const int *in, int n_in, int out)
+int lw_emit(struct ir_graph *g, int ni, unsigned op, const void *opts, size_t size,
+	    const int *in, int n_in, int out)
 {
 	char name[512];
 
 	snprintf(name, sizeof(name), "%s", g->n[ni].name);
 	return ir_node_add_tm(g, name, op, opts, size, in, n_in, &out, 1) < 0 ? -1 : 0;
+}
+
+int lw_copy_q(struct ir_graph *g, int dst, int src)
+{
+	const struct ir_quant *q = &g->t[src].q;
+	struct ir_quant *d = &g->t[dst].q;
+
+	if (!q->count || dst == src)
+		return 0;
+	free(d->scale);
+	free(d->zp);
+	d->scale = malloc(sizeof(float) * q->count);
+	d->zp = malloc(sizeof(int32_t) * q->count);
+	if (!d->scale || !d->zp)
+		return ir_fail(g, "out of memory");
+	memcpy(d->scale, q->scale, sizeof(float) * q->count);
+	memcpy(d->zp, q->zp, sizeof(int32_t) * q->count);
+	d->count = q->count;
+	d->axis = q->axis;
+	return 0;
+}
+
+int lw_derive(struct ir_graph *g, int base, const char *sfx, int rank, const int64_t *shape)
+{
+	int t = ir_tensor_derive(g, base, sfx, g->t[base].dtype, rank, shape);
+
+	return t < 0 || lw_copy_q(g, t, base) ? -1 : t;
 }
 
 /* A new float tensor derived from @base with @shape, produced by a TRANSPOSE. */
@@ -41,8 +68,8 @@ static int transpose(struct ir_graph *g, int ni, int x, const int *perm, int ran
 		o.perm[i] = perm[i];
 		shape[i] = g->t[x].shape[perm[i]];
 	}
-	int y = ir_tensor_derive(g, x, sfx, g->t[x].dtype, rank, shape);
-	if (y < 0 || emit(g, ni, TM_OP_TRANSPOSE, &o, sizeof(o), &x, 1, y))
+	int y = lw_derive(g, x, sfx, rank, shape);
+	if (y < 0 || lw_emit(g, ni, TM_OP_TRANSPOSE, &o, sizeof(o), &x, 1, y))
 		return -1;
 	return y;
 }
@@ -54,20 +81,20 @@ static int transpose_into(struct ir_graph *g, int ni, int x, int y, const int *p
 
 	for (int i = 0; i < rank; i++)
 		o.perm[i] = perm[i];
-	return emit(g, ni, TM_OP_TRANSPOSE, &o, sizeof(o), &x, 1, y);
+	return lw_emit(g, ni, TM_OP_TRANSPOSE, &o, sizeof(o), &x, 1, y);
 }
 
 static int reshape(struct ir_graph *g, int ni, int x, const int64_t *shape, int rank, const char *sfx)
 {
-	int y = ir_tensor_derive(g, x, sfx, g->t[x].dtype, rank, shape);
-	if (y < 0 || emit(g, ni, TM_OP_RESHAPE, NULL, 0, &x, 1, y))
+	int y = lw_derive(g, x, sfx, rank, shape);
+	if (y < 0 || lw_emit(g, ni, TM_OP_RESHAPE, NULL, 0, &x, 1, y))
 		return -1;
 	return y;
 }
 
 /* Constant float tensor named after node @ni with suffix @sfx. */
-static int const_f(struct ir_graph *g, int ni, const char *sfx, int rank, const int64_t *shape,
-		   const float *data)
+int lw_const_f(struct ir_graph *g, int ni, const char *sfx, int rank, const int64_t *shape,
+	       const float *data)
 {
 	char name[600];
 
@@ -76,10 +103,10 @@ static int const_f(struct ir_graph *g, int ni, const char *sfx, int rank, const 
 }
 
 /* Every use of @from now reads @to; a graph output needs a real copy. */
-static int alias(struct ir_graph *g, int ni, int from, int to)
+int lw_alias(struct ir_graph *g, int ni, int from, int to)
 {
 	if (ir_is_output(g, from) && (ir_is_output(g, to) || g->t[to].producer < 0))
-		return emit(g, ni, TM_OP_RESHAPE, NULL, 0, &to, 1, from);
+		return lw_emit(g, ni, TM_OP_RESHAPE, NULL, 0, &to, 1, from);
 	ir_replace_uses(g, from, to);
 	return 0;
 }
@@ -112,17 +139,17 @@ static int nhwc_out(struct ir_graph *g, int ni, int yt, int y)
 	if (g->t[y].rank == 4)
 		return transpose_into(g, ni, yt, y, to_nchw, 4);
 	int64_t s[4] = { t->shape[0], t->shape[3], t->shape[1], t->shape[2] };
-	int z = ir_tensor_derive(g, y, "nchw4d", IR_FLOAT, 4, s);
+	int z = lw_derive(g, y, "nchw4d", 4, s);
 	if (z < 0 || transpose_into(g, ni, yt, z, to_nchw, 4))
 		return -1;
-	return emit(g, ni, TM_OP_RESHAPE, NULL, 0, &z, 1, y);
+	return lw_emit(g, ni, TM_OP_RESHAPE, NULL, 0, &z, 1, y);
 }
 
 /* NHWC output tensor of a lowered window op. */
 static int nhwc_tensor(struct ir_graph *g, int y, int64_t c, int64_t h, int64_t w)
 {
 	int64_t s[4] = { g->t[y].shape[0], h, w, c };
-	return ir_tensor_derive(g, y, "nhwc", IR_FLOAT, 4, s);
+	return lw_derive(g, y, "nhwc", 4, s);
 }
 
 static int window_geom(struct ir_graph *g, int ni, const int64_t *kernel, struct onnx_window *w,
@@ -133,7 +160,7 @@ static int window_geom(struct ir_graph *g, int ni, const int64_t *kernel, struct
 
 
 	if (sp > 2)
-		return fail(g, ni, "3-D windows are not supported");
+		return lw_fail(g, ni, "3-D windows are not supported");
 	if (onnx_window(g, &g->n[ni], x->shape + 2, kernel, sp, w))
 		return -1;
 	if (sp == 1) { /* the 1-D geometry moves to the W axis */
@@ -149,56 +176,53 @@ static int window_geom(struct ir_graph *g, int ni, const int64_t *kernel, struct
 	return 0;
 }
 
-static int lower_conv(struct ir_graph *g, int ni)
+int lw_conv_is_dw(const struct ir_tensor *W, int64_t group)
 {
-	struct ir_node *n = &g->n[ni];
-	int x = n->in[0], wt = n->in[1], b = n->n_in > 2 ? n->in[2] : -1, y = n->out[0];
-	int64_t group = ir_attr_int(n, "group", 1), kernel[3], oh, ow;
-	struct onnx_window w;
-	struct tm_conv_options o = { 0 };
+	int64_t co = W->shape[0], cig = W->shape[1];
 
-	if (!g->t[wt].data || (b >= 0 && !g->t[b].data))
-		return fail(g, ni, "weights and bias must be constants");
-	const struct ir_tensor *W = &g->t[wt];
+	return group > 1 && cig == 1 && co % group == 0;
+}
+
+void *lw_conv_weights(const struct ir_tensor *W, int64_t group, int dw, size_t esz,
+		      int64_t ws[4])
+{
 	int sp = W->rank - 2;
-	for (int i = 0; i < sp; i++)
-		kernel[i] = W->shape[2 + i];
-	if (window_geom(g, ni, kernel, &w, &oh, &ow))
-		return -1;
-	int64_t co = W->shape[0], cig = W->shape[1], ci = cig * group;
+	int64_t co = W->shape[0], cig = W->shape[1], ci = cig * group, cog = co / group;
 	int64_t kh = sp == 2 ? W->shape[2] : 1, kw = W->shape[2 + sp - 1];
-	int dw = group > 1;
-	if (dw && (cig != 1 || group != ci || co % ci))
-		return fail(g, ni, "grouped convolution that is not depthwise is not supported");
+	const char *src = W->data;
 
-	/* OHWI for CONV_2D, 1HW(C*M) for DEPTHWISE_CONV_2D. */
-	int64_t ws[4] = { dw ? 1 : co, kh, kw, dw ? co : ci };
-	float *buf = malloc(sizeof(float) * (size_t)(co * ci / group * kh * kw));
+	ws[0] = dw ? 1 : co, ws[1] = kh, ws[2] = kw, ws[3] = dw ? co : ci;
+	/* calloc: a grouped conv's weights outside each group stay zero. */
+	char *buf = calloc((size_t)(co * kh * kw * (dw ? 1 : ci)), esz);
 	if (!buf)
-		return ir_fail(g, "out of memory");
-	const float *src = W->data;
+		return NULL;
 	for (int64_t oc = 0; oc < co; oc++)
 		for (int64_t ic = 0; ic < cig; ic++)
 			for (int64_t r = 0; r < kh; r++)
 				for (int64_t c = 0; c < kw; c++) {
-					float v = src[((oc * cig + ic) * kh + r) * kw + c];
+					int64_t from = ((oc * cig + ic) * kh + r) * kw + c, to;
 					if (dw)
-						buf[(r * kw + c) * co + oc] = v;
+						to = (r * kw + c) * co + oc;
 					else
-						buf[((oc * kh + r) * kw + c) * ci + ic] = v;
+						to = ((oc * kh + r) * kw + c) * ci + oc / cog * cig + ic;
+					memcpy(buf + to * (int64_t)esz, src + from * (int64_t)esz, esz);
 				}
-	int wn = const_f(g, ni, dw ? "weights_1hwc" : "weights_ohwi", 4, ws, buf);
-	free(buf);
-	if (wn < 0)
+	return buf;
+}
+
+int lw_conv_nhwc(struct ir_graph *g, int ni, int x, int wn, int bn, int dw, int64_t co, int y)
+{
+	const struct ir_tensor *W = &g->t[wn];
+	int64_t kernel[3], oh, ow, ci = g->t[x].shape[1];
+	int sp = g->t[x].rank - 2;
+	struct onnx_window w;
+	struct tm_conv_options o = { 0 };
+
+	/* The geometry reads the kernel in ONNX order: (kh, kw), or (kw) for 1-D. */
+	kernel[0] = sp == 2 ? W->shape[1] : W->shape[2];
+	kernel[1] = W->shape[2];
+	if (window_geom(g, ni, kernel, &w, &oh, &ow))
 		return -1;
-	int bn = -1;
-	if (b >= 0) {
-		if (ir_numel(&g->t[b]) != co)
-			return fail(g, ni, "bias size differs from the output channels");
-		bn = const_f(g, ni, "bias", 1, &co, g->t[b].data);
-		if (bn < 0)
-			return -1;
-	}
 	o.stride_h = (int32_t)w.stride[0], o.stride_w = (int32_t)w.stride[1];
 	o.dilation_h = (int32_t)w.dil[0], o.dilation_w = (int32_t)w.dil[1];
 	o.pad_top = (int32_t)w.pad0[0], o.pad_left = (int32_t)w.pad0[1];
@@ -209,9 +233,38 @@ static int lower_conv(struct ir_graph *g, int ni)
 	if (yt < 0)
 		return -1;
 	int ins[3] = { xt, wn, bn };
-	if (emit(g, ni, dw ? TM_OP_DEPTHWISE_CONV_2D : TM_OP_CONV_2D, &o, sizeof(o), ins, 3, yt))
+	if (lw_emit(g, ni, dw ? TM_OP_DEPTHWISE_CONV_2D : TM_OP_CONV_2D, &o, sizeof(o), ins, 3, yt))
 		return -1;
 	return nhwc_out(g, ni, yt, y);
+}
+
+static int lower_conv(struct ir_graph *g, int ni)
+{
+	struct ir_node *n = &g->n[ni];
+	int x = n->in[0], wt = n->in[1], b = n->n_in > 2 ? n->in[2] : -1, y = n->out[0];
+	int64_t group = ir_attr_int(n, "group", 1), ws[4];
+
+	if (!g->t[wt].data || (b >= 0 && !g->t[b].data))
+		return lw_fail(g, ni, "weights and bias must be constants");
+	const struct ir_tensor *W = &g->t[wt];
+	int64_t co = W->shape[0];
+	int dw = lw_conv_is_dw(W, group);
+	float *buf = lw_conv_weights(W, group, dw, sizeof(float), ws);
+	if (!buf)
+		return ir_fail(g, "out of memory");
+	int wn = lw_const_f(g, ni, dw ? "weights_1hwc" : "weights_ohwi", 4, ws, buf);
+	free(buf);
+	if (wn < 0)
+		return -1;
+	int bn = -1;
+	if (b >= 0) {
+		if (ir_numel(&g->t[b]) != co)
+			return lw_fail(g, ni, "bias size differs from the output channels");
+		bn = lw_const_f(g, ni, "bias", 1, &co, g->t[b].data);
+		if (bn < 0)
+			return -1;
+	}
+	return lw_conv_nhwc(g, ni, x, wn, bn, dw, co, y);
 }
 
 static int lower_pool(struct ir_graph *g, int ni)
@@ -224,11 +277,11 @@ static int lower_pool(struct ir_graph *g, int ni)
 	int64_t oh, ow;
 
 	if (n->n_out > 1 && n->out[1] >= 0)
-		return fail(g, ni, "the Indices output is not supported");
+		return lw_fail(g, ni, "the Indices output is not supported");
 	if (window_geom(g, ni, k->ints, &w, &oh, &ow))
 		return -1;
 	if (w.dil[0] != 1 || w.dil[1] != 1)
-		return fail(g, ni, "dilated pooling is not supported");
+		return lw_fail(g, ni, "dilated pooling is not supported");
 	int xt = nhwc_in(g, ni, x);
 	if (xt < 0)
 		return -1;
@@ -241,8 +294,8 @@ static int lower_pool(struct ir_graph *g, int ni)
 				 t->shape[2] + w.pad0[1] + w.pad1[1], t->shape[3] };
 		p.before[1] = (int32_t)w.pad0[0], p.before[2] = (int32_t)w.pad0[1];
 		p.after[1] = (int32_t)w.pad1[0], p.after[2] = (int32_t)w.pad1[1];
-		int xp = ir_tensor_derive(g, xt, "padded", IR_FLOAT, 4, s);
-		if (xp < 0 || emit(g, ni, TM_OP_PAD, &p, sizeof(p), &xt, 1, xp))
+		int xp = lw_derive(g, xt, "padded", 4, s);
+		if (xp < 0 || lw_emit(g, ni, TM_OP_PAD, &p, sizeof(p), &xt, 1, xp))
 			return -1;
 		xt = xp;
 		memset(w.pad0, 0, sizeof(w.pad0));
@@ -253,7 +306,7 @@ static int lower_pool(struct ir_graph *g, int ni)
 	o.pad_top = (int32_t)w.pad0[0], o.pad_left = (int32_t)w.pad0[1];
 	o.pad_bottom = (int32_t)w.pad1[0], o.pad_right = (int32_t)w.pad1[1];
 	int yt = nhwc_tensor(g, y, g->t[xt].shape[3], oh, ow);
-	if (yt < 0 || emit(g, ni, is_max ? TM_OP_MAX_POOL_2D : TM_OP_AVG_POOL_2D, &o, sizeof(o), &xt, 1, yt))
+	if (yt < 0 || lw_emit(g, ni, is_max ? TM_OP_MAX_POOL_2D : TM_OP_AVG_POOL_2D, &o, sizeof(o), &xt, 1, yt))
 		return -1;
 	return nhwc_out(g, ni, yt, y);
 }
@@ -274,13 +327,13 @@ static int fc(struct ir_graph *g, int ni, int x, int y, const struct ir_tensor *
 	for (int64_t i = 0; i < m; i++)
 		for (int64_t j = 0; j < k; j++)
 			buf[i * k + j] = alpha * ir_const_get_f(B, out_in ? i * k + j : j * m + i);
-	int wn = const_f(g, ni, "weights", 2, ws, buf);
+	int wn = lw_const_f(g, ni, "weights", 2, ws, buf);
 	free(buf);
-	int bn = bias ? const_f(g, ni, "bias", 1, &m, bias) : -1;
+	int bn = bias ? lw_const_f(g, ni, "bias", 1, &m, bias) : -1;
 	if (wn < 0 || (bias && bn < 0))
 		return -1;
 	int ins[3] = { x, wn, bn };
-	return emit(g, ni, TM_OP_FULLY_CONNECTED, &o, sizeof(o), ins, 3, y);
+	return lw_emit(g, ni, TM_OP_FULLY_CONNECTED, &o, sizeof(o), ins, 3, y);
 }
 
 static int lower_gemm(struct ir_graph *g, int ni)
@@ -293,14 +346,14 @@ static int lower_gemm(struct ir_graph *g, int ni)
 	float *bias = NULL;
 
 	if (ir_attr_int(n, "transA", 0))
-		return fail(g, ni, "transA is not supported");
+		return lw_fail(g, ni, "transA is not supported");
 	if (!B->data)
-		return fail(g, ni, "B must be a constant");
+		return lw_fail(g, ni, "B must be a constant");
 	if (c >= 0) {
 		const struct ir_tensor *C = &g->t[c];
 		int64_t cn = ir_numel(C);
 		if (!C->data || (cn != m && cn != 1) || (C->rank == 2 && C->shape[0] != 1))
-			return fail(g, ni, "C must be a constant broadcast along the rows");
+			return lw_fail(g, ni, "C must be a constant broadcast along the rows");
 		bias = malloc(sizeof(float) * (size_t)m);
 		if (!bias)
 			return ir_fail(g, "out of memory");
@@ -321,8 +374,8 @@ static int lower_matmul(struct ir_graph *g, int ni)
 	if (B->data && B->rank == 2)
 		return fc(g, ni, n->in[0], n->out[0], B, 0, 1, NULL, 1);
 	if (B->rank < 2)
-		return fail(g, ni, "1-D B is not supported");
-	return emit(g, ni, TM_OP_BATCH_MATMUL, &o, sizeof(o), n->in, 2, n->out[0]);
+		return lw_fail(g, ni, "1-D B is not supported");
+	return lw_emit(g, ni, TM_OP_BATCH_MATMUL, &o, sizeof(o), n->in, 2, n->out[0]);
 }
 
 /* ---- elementwise ------------------------------------------------------- */
@@ -353,12 +406,12 @@ static int lower_binary(struct ir_graph *g, int ni)
 
 	if (op == TM_OP_POW && is_scalar_const(g, n->in[1], 2)) {
 		int ins[2] = { n->in[0], n->in[0] }; /* x*x: exact, and quantizable */
-		return emit(g, ni, TM_OP_MUL, &o, sizeof(o), ins, 2, y);
+		return lw_emit(g, ni, TM_OP_MUL, &o, sizeof(o), ins, 2, y);
 	}
 	if (op == TM_OP_POW && is_scalar_const(g, n->in[1], 0.5f))
-		return emit(g, ni, TM_OP_SQRT, NULL, 0, n->in, 1, y);
+		return lw_emit(g, ni, TM_OP_SQRT, NULL, 0, n->in, 1, y);
 	if (n->n_in == 1)
-		return alias(g, ni, y, acc);
+		return lw_alias(g, ni, y, acc);
 	for (int k = 1; k < n->n_in; k++) {
 		int ins[2] = { acc, n->in[k] }, dst = y;
 		if (k + 1 < n->n_in) {
@@ -369,7 +422,7 @@ static int lower_binary(struct ir_graph *g, int ni)
 				return -1;
 		}
 		size_t sz = op == TM_OP_MAXIMUM || op == TM_OP_MINIMUM || op == TM_OP_POW ? 0 : sizeof(o);
-		if (emit(g, ni, op, &o, sz, ins, 2, dst))
+		if (lw_emit(g, ni, op, &o, sz, ins, 2, dst))
 			return -1;
 		acc = dst;
 	}
@@ -392,21 +445,21 @@ static int lower_clip(struct ir_graph *g, int ni)
 			if (mid < 0)
 				return -1;
 		}
-		if (emit(g, ni, TM_OP_MAXIMUM, NULL, 0, ins, 2, mid))
+		if (lw_emit(g, ni, TM_OP_MAXIMUM, NULL, 0, ins, 2, mid))
 			return -1;
 		if (!isfinite(hi))
 			return 0;
 		int64_t one = 1;
-		int h = const_f(g, ni, "max", 0, &one, &hi);
+		int h = lw_const_f(g, ni, "max", 0, &one, &hi);
 		int ins2[2] = { mid, h };
-		return h < 0 ? -1 : emit(g, ni, TM_OP_MINIMUM, NULL, 0, ins2, 2, y);
+		return h < 0 ? -1 : lw_emit(g, ni, TM_OP_MINIMUM, NULL, 0, ins2, 2, y);
 	}
 	if (lo == 0 && hi == 6)
-		return emit(g, ni, TM_OP_RELU6, NULL, 0, &x, 1, y);
+		return lw_emit(g, ni, TM_OP_RELU6, NULL, 0, &x, 1, y);
 	if (lo == 0 && isinf(hi) && hi > 0)
-		return emit(g, ni, TM_OP_RELU, NULL, 0, &x, 1, y);
+		return lw_emit(g, ni, TM_OP_RELU, NULL, 0, &x, 1, y);
 	struct tm_clip_options o = { lo, hi };
-	return emit(g, ni, TM_OP_CLIP, &o, sizeof(o), &x, 1, y);
+	return lw_emit(g, ni, TM_OP_CLIP, &o, sizeof(o), &x, 1, y);
 }
 
 static int lower_unary(struct ir_graph *g, int ni)
@@ -419,12 +472,12 @@ static int lower_unary(struct ir_graph *g, int ni)
 
 	for (size_t i = 0; i < sizeof(map) / sizeof(map[0]); i++)
 		if (!strcmp(map[i].op, n->op))
-			return emit(g, ni, map[i].tm, NULL, 0, n->in, 1, n->out[0]);
+			return lw_emit(g, ni, map[i].tm, NULL, 0, n->in, 1, n->out[0]);
 	if (!strcmp(n->op, "LeakyRelu")) {
 		struct tm_leaky_relu_options o = { ir_attr_float(n, "alpha", 0.01f) };
-		return emit(g, ni, TM_OP_LEAKY_RELU, &o, sizeof(o), n->in, 1, n->out[0]);
+		return lw_emit(g, ni, TM_OP_LEAKY_RELU, &o, sizeof(o), n->in, 1, n->out[0]);
 	}
-	return fail(g, ni, "operator not supported");
+	return lw_fail(g, ni, "operator not supported");
 }
 
 static int lower_softmax(struct ir_graph *g, int ni)
@@ -437,8 +490,8 @@ static int lower_softmax(struct ir_graph *g, int ni)
 	if (axis < 0)
 		axis += rank;
 	if (axis != rank - 1)
-		return fail(g, ni, "softmax over an axis other than the last is not supported");
-	return emit(g, ni, TM_OP_SOFTMAX, &o, sizeof(o), n->in, 1, n->out[0]);
+		return lw_fail(g, ni, "softmax over an axis other than the last is not supported");
+	return lw_emit(g, ni, TM_OP_SOFTMAX, &o, sizeof(o), n->in, 1, n->out[0]);
 }
 
 /* ---- shape and data movement ------------------------------------------ */
@@ -450,7 +503,7 @@ static int lower_transpose(struct ir_graph *g, int ni)
 	int rank = g->t[n->in[0]].rank, perm[IR_MAX_RANK];
 
 	if (rank > TM_MAX_RANK)
-		return fail(g, ni, "rank above 6");
+		return lw_fail(g, ni, "rank above 6");
 	for (int i = 0; i < rank; i++)
 		perm[i] = a ? (int)(a->ints[i] < 0 ? a->ints[i] + rank : a->ints[i]) : rank - 1 - i;
 	return transpose_into(g, ni, n->in[0], n->out[0], perm, rank);
@@ -463,11 +516,11 @@ static int lower_concat(struct ir_graph *g, int ni)
 	int64_t axis = ir_attr_int(n, "axis", 0);
 
 	if (n->n_in > TM_MAX_OP_INPUTS)
-		return fail(g, ni, "more than 8 inputs");
+		return lw_fail(g, ni, "more than 8 inputs");
 	if (axis < 0)
 		axis += g->t[n->out[0]].rank;
 	o.axis = (int32_t)axis;
-	return emit(g, ni, TM_OP_CONCATENATION, &o, sizeof(o), n->in, n->n_in, n->out[0]);
+	return lw_emit(g, ni, TM_OP_CONCATENATION, &o, sizeof(o), n->in, n->n_in, n->out[0]);
 }
 
 static int lower_pad(struct ir_graph *g, int ni)
@@ -481,7 +534,7 @@ static int lower_pad(struct ir_graph *g, int ni)
 		return -1;
 	for (int i = 0; i < rank; i++)
 		o.before[i] = (int32_t)before[i], o.after[i] = (int32_t)after[i];
-	return emit(g, ni, TM_OP_PAD, &o, sizeof(o), n->in, 1, n->out[0]);
+	return lw_emit(g, ni, TM_OP_PAD, &o, sizeof(o), n->in, 1, n->out[0]);
 }
 
 static int lower_reduce(struct ir_graph *g, int ni)
@@ -495,7 +548,7 @@ static int lower_reduce(struct ir_graph *g, int ni)
 	int c;
 
 	if (!strcmp(n->op, "ReduceMin"))
-		return fail(g, ni, "operator not supported");
+		return lw_fail(g, ni, "operator not supported");
 	if (!strncmp(n->op, "Global", 6)) {
 		for (int i = 2; i < rank; i++)
 			o.axes_mask |= 1u << i;
@@ -509,7 +562,7 @@ static int lower_reduce(struct ir_graph *g, int ni)
 		for (int k = 0; k < c; k++)
 			o.axes_mask |= 1u << axes[k];
 	}
-	return emit(g, ni, op, &o, sizeof(o), n->in, 1, n->out[0]);
+	return lw_emit(g, ni, op, &o, sizeof(o), n->in, 1, n->out[0]);
 }
 
 /* BatchNormalization left standing (not after a Conv): x*scale + shift per channel. */
@@ -523,7 +576,7 @@ static int lower_batchnorm(struct ir_graph *g, int ni)
 
 	for (int k = 1; k < 5; k++)
 		if (!g->t[n->in[k]].data || ir_numel(&g->t[n->in[k]]) != c)
-			return fail(g, ni, "scale, bias, mean and variance must be constants per channel");
+			return lw_fail(g, ni, "scale, bias, mean and variance must be constants per channel");
 	float *sc = malloc(sizeof(float) * (size_t)c * 2);
 	if (!sc)
 		return ir_fail(g, "out of memory");
@@ -535,16 +588,16 @@ static int lower_batchnorm(struct ir_graph *g, int ni)
 	}
 	for (int i = 0; i < x->rank; i++)
 		s[i] = i == 1 ? c : 1;
-	int a = const_f(g, ni, "bn_scale", x->rank, s, sc);
-	int b = const_f(g, ni, "bn_shift", x->rank, s, sc + c);
+	int a = lw_const_f(g, ni, "bn_scale", x->rank, s, sc);
+	int b = lw_const_f(g, ni, "bn_shift", x->rank, s, sc + c);
 	free(sc);
 	if (a < 0 || b < 0)
 		return -1;
 	int mid = ir_tensor_derive(g, n->out[0], "scaled", IR_FLOAT, x->rank, x->shape);
 	int in1[2] = { n->in[0], a }, in2[2] = { mid, b };
-	if (mid < 0 || emit(g, ni, TM_OP_MUL, &o, sizeof(o), in1, 2, mid))
+	if (mid < 0 || lw_emit(g, ni, TM_OP_MUL, &o, sizeof(o), in1, 2, mid))
 		return -1;
-	return emit(g, ni, TM_OP_ADD, &o, sizeof(o), in2, 2, n->out[0]);
+	return lw_emit(g, ni, TM_OP_ADD, &o, sizeof(o), in2, 2, n->out[0]);
 }
 
 /* ---- comparisons and If, as float 0/1 arithmetic ---------------------- */
@@ -557,14 +610,14 @@ static int bin(struct ir_graph *g, int ni, unsigned op, int a, int b, int like, 
 	size_t sz = op == TM_OP_MINIMUM ? 0 : sizeof(o);
 	int y = ir_tensor_derive(g, like, sfx, IR_FLOAT, g->t[like].rank, g->t[like].shape);
 
-	if (y < 0 || emit(g, ni, op, &o, sz, ins, 2, y))
+	if (y < 0 || lw_emit(g, ni, op, &o, sz, ins, 2, y))
 		return -1;
 	return y;
 }
 
 static int scalar(struct ir_graph *g, int ni, const char *sfx, float v)
 {
-	return const_f(g, ni, sfx, 0, NULL, &v);
+	return lw_const_f(g, ni, sfx, 0, NULL, &v);
 }
 
 /*
@@ -581,7 +634,7 @@ static int step(struct ir_graph *g, int ni, int d, int like)
 		return -1;
 	struct tm_clip_options c = { 0, 1 };
 	int y = ir_tensor_derive(g, like, "step", IR_FLOAT, g->t[like].rank, g->t[like].shape);
-	if (y < 0 || emit(g, ni, TM_OP_CLIP, &c, sizeof(c), &m2, 1, y))
+	if (y < 0 || lw_emit(g, ni, TM_OP_CLIP, &c, sizeof(c), &m2, 1, y))
 		return -1;
 	return y;
 }
@@ -605,10 +658,10 @@ static int lower_compare(struct ir_graph *g, int ni)
 	if (s < 0)
 		return -1;
 	if (!or_eq)
-		return alias(g, ni, y, s);
+		return lw_alias(g, ni, y, s);
 	struct tm_binary_options o = { { 0, 0, 0 } };
 	int one = scalar(g, ni, "one", 1), ins[2] = { one, s };
-	return one < 0 ? -1 : emit(g, ni, TM_OP_SUB, &o, sizeof(o), ins, 2, y);
+	return one < 0 ? -1 : lw_emit(g, ni, TM_OP_SUB, &o, sizeof(o), ins, 2, y);
 }
 
 /*
@@ -623,7 +676,7 @@ static int lower_if(struct ir_graph *g, int ni)
 	int c = g->n[ni].in[0];
 
 	if (g->t[c].dtype != IR_BOOL || ir_numel(&g->t[c]) != 1)
-		return fail(g, ni, "the condition must be a boolean scalar made by a comparison");
+		return lw_fail(g, ni, "the condition must be a boolean scalar made by a comparison");
 	int one = scalar(g, ni, "one", 1);
 	int nc = one < 0 ? -1 : bin(g, ni, TM_OP_SUB, one, c, c, "not");
 	if (nc < 0)
@@ -634,7 +687,7 @@ static int lower_if(struct ir_graph *g, int ni)
 		int b = a < 0 ? -1 : bin(g, ni, TM_OP_MUL, nc, e, y, "else");
 		struct tm_binary_options o = { { 0, 0, 0 } };
 		int ins[2] = { a, b };
-		if (b < 0 || emit(g, ni, TM_OP_ADD, &o, sizeof(o), ins, 2, y))
+		if (b < 0 || lw_emit(g, ni, TM_OP_ADD, &o, sizeof(o), ins, 2, y))
 			return -1;
 	}
 	return 0;
@@ -649,15 +702,15 @@ static int lower_noop(struct ir_graph *g, int ni)
 	if (!strcmp(n->op, "Cast") && from != to &&
 	    !((from == IR_BOOL || from == IR_FLOAT) && to == IR_BOOL) &&
 	    !(from == IR_BOOL && to == IR_FLOAT))
-		return fail(g, ni, "a run-time type conversion is not supported");
+		return lw_fail(g, ni, "a run-time type conversion is not supported");
 	if (!strcmp(n->op, "Dropout") && n->n_out > 1 && n->out[1] >= 0 && ir_consumers(g, n->out[1]))
-		return fail(g, ni, "the mask output is not supported");
-	return alias(g, ni, n->out[0], n->in[0]);
+		return lw_fail(g, ni, "the mask output is not supported");
+	return lw_alias(g, ni, n->out[0], n->in[0]);
 }
 
 static int lower_reshape(struct ir_graph *g, int ni)
 {
-	return emit(g, ni, TM_OP_RESHAPE, NULL, 0, g->n[ni].in, 1, g->n[ni].out[0]);
+	return lw_emit(g, ni, TM_OP_RESHAPE, NULL, 0, g->n[ni].in, 1, g->n[ni].out[0]);
 }
 
 struct lower_rule {
@@ -684,12 +737,19 @@ static const struct lower_rule rules[] = {
 	{ "Identity", lower_noop }, { "Dropout", lower_noop }, { "Cast", lower_noop },
 	{ "Greater", lower_compare }, { "GreaterOrEqual", lower_compare },
 	{ "Less", lower_compare }, { "LessOrEqual", lower_compare }, { "If", lower_if },
+	{ "QuantizeLinear", lw_lower_quantize }, { "DequantizeLinear", lw_lower_dequantize },
+	{ "QLinearConv", lw_lower_qconv }, { "QLinearMatMul", lw_lower_qmatmul },
+	{ "QGemm", lw_lower_qgemm }, { "QLinearAdd", lw_lower_qbinary },
+	{ "QLinearMul", lw_lower_qbinary },
 };
 
 int tmc_lower(struct ir_graph *g)
 {
-	int n0 = g->n_n;
+	int n0;
 
+	if (tmc_qdq_prepare(g))
+		return -1;
+	n0 = g->n_n;
 	for (int i = 0; i < n0; i++) {
 		const struct lower_rule *r = NULL;
 
@@ -699,12 +759,12 @@ int tmc_lower(struct ir_graph *g)
 			if (!strcmp(rules[k].op, g->n[i].op))
 				r = &rules[k];
 		if (!r)
-			return fail(g, i, "operator not supported by the lowering");
+			return lw_fail(g, i, "operator not supported by the lowering");
 		for (int k = 0; k < g->n[i].n_out; k++) {
 			int o = g->n[i].out[k];
 			if (o >= 0 && g->t[o].dtype != IR_FLOAT && g->t[o].dtype != IR_BOOL &&
-			    ir_consumers(g, o))
-				return fail(g, i, "produces a non-float tensor at run time (only constant "
+			    !g->t[o].q.count && ir_consumers(g, o))
+				return lw_fail(g, i, "produces a non-float tensor at run time (only constant "
 					    "subgraphs of that type can be folded)");
 		}
 		int first = g->n_n;

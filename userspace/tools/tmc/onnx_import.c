@@ -327,6 +327,19 @@ static int import_attr(struct importer *im, struct ir_attr *a, const Onnx__Attri
 	return 0;
 }
 
+/* ONNX Runtime's quantized operators outside the default domain that tmc lowers. */
+static int ms_quant_op(const Onnx__NodeProto *np)
+{
+	static const char *const ops[] = { "QLinearAdd", "QLinearMul", "QGemm" };
+
+	if (strcmp(np->domain, "com.microsoft") || !np->op_type)
+		return 0;
+	for (size_t i = 0; i < sizeof(ops) / sizeof(ops[0]); i++)
+		if (!strcmp(np->op_type, ops[i]))
+			return 1;
+	return 0;
+}
+
 static int import_node(struct importer *im, const Onnx__NodeProto *np, const char *prefix)
 {
 	struct ir_graph *g = im->g;
@@ -336,7 +349,7 @@ static int import_node(struct importer *im, const Onnx__NodeProto *np, const cha
 
 	cat3(nname, sizeof(nname), prefix,
 	     np->name && np->name[0] ? np->name : (np->n_output ? np->output[0] : op), "");
-	if (np->domain && np->domain[0] && strcmp(np->domain, "ai.onnx"))
+	if (np->domain && np->domain[0] && strcmp(np->domain, "ai.onnx") && !ms_quant_op(np))
 		return ir_fail(g, "node '%s' (%s): operator domain '%s' is not supported", nname, op,
 			       np->domain);
 	if (np->n_input > IR_MAX_IO || np->n_output > IR_MAX_IO)

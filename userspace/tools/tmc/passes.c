@@ -19,7 +19,7 @@
 #include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
-#include "tmc.h"
+#include "lower.h"
 
 static int single_use(const struct ir_graph *g, int t)
 {
@@ -248,8 +248,10 @@ static int pass_merge_transposes(struct ir_graph *g)
 
 static int is_unary_ew(unsigned op)
 {
+	/* QUANTIZE/DEQUANTIZE of run-time tensors are per-tensor, so elementwise too. */
 	return op == TM_OP_RELU || op == TM_OP_RELU6 || op == TM_OP_LEAKY_RELU || op == TM_OP_CLIP ||
-	       op == TM_OP_LOGISTIC || op == TM_OP_TANH || op == TM_OP_SQRT || op == TM_OP_LOG;
+	       op == TM_OP_LOGISTIC || op == TM_OP_TANH || op == TM_OP_SQRT || op == TM_OP_LOG ||
+	       op == TM_OP_QUANTIZE || op == TM_OP_DEQUANTIZE;
 }
 
 static int is_binary_ew(unsigned op)
@@ -302,6 +304,7 @@ static int pass_sink(struct ir_graph *g)
 			c_slot = e->in[0] == b ? 1 : 0;
 			int c = e->in[c_slot];
 			if (e->in[1 - c_slot] != b || !g->t[c].data || g->t[c].rank > r ||
+			    g->t[c].dtype != IR_FLOAT ||
 			    !same_shape(&g->t[e->out[0]], &g->t[b]))
 				continue;
 		} else if (!is_unary_ew(e->tm_op)) {
@@ -321,7 +324,7 @@ static int pass_sink(struct ir_graph *g)
 		}
 		/* e now reads a and writes a fresh tensor of a's shape; t follows it. */
 		int eo = e->out[0];
-		int mid = ir_tensor_derive(g, eo, "pre_t", IR_FLOAT, g->t[a].rank, g->t[a].shape);
+		int mid = lw_derive(g, eo, "pre_t", g->t[a].rank, g->t[a].shape);
 		if (mid < 0)
 			return -1;
 		e = &g->n[ei];
@@ -411,7 +414,8 @@ static int pass_fold_affine(struct ir_graph *g)
 
 	for (int i = 0; i < g->n_n; i++) {
 		struct ir_node *p = &g->n[i];
-		if (p->dead || !is_weighted(p->tm_op) || act_of(p)->kind || !single_use(g, p->out[0]))
+		if (p->dead || !is_weighted(p->tm_op) || act_of(p)->kind || !single_use(g, p->out[0]) ||
+		    g->t[p->in[1]].dtype != IR_FLOAT)
 			continue;
 		int ei = consumer(g, p->out[0]);
 		struct ir_node *e = &g->n[ei];
@@ -470,6 +474,15 @@ static int act_kind(const struct ir_node *n, float *lo, float *hi)
 	}
 }
 
+/* Same quantization (or none) on tensors @a and @b: a fused int8 activation keeps it. */
+static int same_q(const struct ir_graph *g, int a, int b)
+{
+	const struct ir_quant *x = &g->t[a].q, *y = &g->t[b].q;
+
+	return g->t[a].dtype == g->t[b].dtype && x->count == y->count &&
+	       (!x->count || (x->scale[0] == y->scale[0] && x->zp[0] == y->zp[0]));
+}
+
 static int pass_fuse_act(struct ir_graph *g)
 {
 	int changed = 0;
@@ -482,7 +495,7 @@ static int pass_fuse_act(struct ir_graph *g)
 		struct ir_node *e = &g->n[consumer(g, p->out[0])];
 		float lo = 0, hi = 0;
 		int kind = act_kind(e, &lo, &hi);
-		if (!kind)
+		if (!kind || !same_q(g, p->out[0], e->out[0]))
 			continue;
 		act->kind = (uint32_t)kind;
 		act->act_min = lo;

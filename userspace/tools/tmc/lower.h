@@ -1,0 +1,44 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * lower.h - helpers shared by the float lowering (lower.c) and the lowering
+ * of already-quantized ONNX (qdq.c). Derived tensors keep the dtype and the
+ * quantization of the tensor they derive from, so the same NCHW <-> NHWC
+ * wrapping serves float and int8 layers.
+ */
+#ifndef TMC_LOWER_H
+#define TMC_LOWER_H
+
+#include "onnx_args.h"
+#include "tmc.h"
+
+int lw_fail(struct ir_graph *g, int ni, const char *what);
+/* Append lowered op @op of node @ni reading @in and writing @out. */
+int lw_emit(struct ir_graph *g, int ni, unsigned op, const void *opts, size_t size,
+	    const int *in, int n_in, int out);
+/* "<base>/<sfx>" with @base's dtype and quantization. */
+int lw_derive(struct ir_graph *g, int base, const char *sfx, int rank, const int64_t *shape);
+/* Copy tensor @src's quantization to @dst. */
+int lw_copy_q(struct ir_graph *g, int dst, int src);
+int lw_const_f(struct ir_graph *g, int ni, const char *sfx, int rank, const int64_t *shape,
+	       const float *data);
+int lw_alias(struct ir_graph *g, int ni, int from, int to);
+
+/*
+ * The convolution of node @ni (ONNX Conv geometry, input @x NCHW or NCL) with
+ * weights @wn already in OHWI (CONV_2D) or 1HW(C*M) (@dw) layout and bias @bn
+ * (or -1): NHWC op wrapped in layout transposes, writing @y.
+ */
+int lw_conv_nhwc(struct ir_graph *g, int ni, int x, int wn, int bn, int dw, int64_t co, int y);
+/*
+ * ONNX OIHW (or OIL) weights of @esz-byte elements into CONV_2D's OHWI, or
+ * DEPTHWISE_CONV_2D's 1HW(C*M) when @dw. A grouped (non-depthwise) conv
+ * becomes one dense conv over all input channels whose weights are zero
+ * outside each output channel's group. Returns a malloc'ed buffer and its
+ * shape in @ws.
+ */
+void *lw_conv_weights(const struct ir_tensor *W, int64_t group, int dw, size_t esz,
+		      int64_t ws[4]);
+/* Whether Conv of node @ni with @group is depthwise (else dense or grouped). */
+int lw_conv_is_dw(const struct ir_tensor *W, int64_t group);
+
+#endif /* TMC_LOWER_H */
