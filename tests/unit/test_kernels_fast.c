@@ -656,6 +656,33 @@ static void test_fast_lut_i8(void)
 	}
 }
 
+/* QUANTIZE float -> int8: ties both ways, NaN, infinities, saturation, odd lengths. */
+static void test_fast_quantize_i8(void)
+{
+	for (int i = 0; i < 40; i++) {
+		size_t n = (size_t)rnd_in(1, 200);
+		float scale = (float)rnd_in(1, 1000) / 997.0f, *in = xmalloc(n * 4);
+		int32_t zp = rnd_in(-128, 127);
+		int8_t *want = xmalloc(n), *got = xmalloc(n);
+
+		for (size_t j = 0; j < n; j++) {
+			/* Exact half-steps (x / scale = k + 0.5) on every third element. */
+			in[j] = j % 3 ? rnd_f() * 200.0f * scale
+				      : ((float)rnd_in(-200, 200) + 0.5f) * scale;
+		}
+		in[0] = NAN;
+		if (n > 3) {
+			in[1] = INFINITY;
+			in[2] = -INFINITY;
+			in[3] = -0.0f;
+		}
+		tm_quantize_f32_int8_ref(in, want, n, scale, zp);
+		ops->quantize_i8(in, got, n, scale, zp);
+		check_i8(got, want, n, "quantize int8");
+		free(in), free(want), free(got);
+	}
+}
+
 /* ---- the dispatcher ------------------------------------------------------------------- */
 
 static void test_fast_select(void)
@@ -720,6 +747,8 @@ int main(void)
 			RUNV(test_fast_activation_f32);
 		if (ops->lut_i8)
 			RUNV(test_fast_lut_i8);
+		if (ops->quantize_i8)
+			RUNV(test_fast_quantize_i8);
 		RUNV(test_fast_select);
 	}
 	if (!ran)

@@ -94,8 +94,8 @@ enum tm_fast_binop { TM_FAST_ADD, TM_FAST_SUB, TM_FAST_MUL, TM_FAST_MAX, TM_FAST
 /*
  * An ISA's table may leave a family out (NULL): the GEMMs are always there;
  * depthwise, the pools (all four), the binary rows (all four), the float
- * activations (both) and the table lookup are optional, and their ops then
- * run the reference kernels.
+ * activations (both), the table lookup and QUANTIZE are optional, and their
+ * ops then run the reference kernels.
  */
 struct tm_isa_ops {
 	/*
@@ -142,6 +142,8 @@ struct tm_isa_ops {
 	void (*clamp_f32)(const float *in, float *out, size_t n, float lo, float hi);
 	/* out = lut[x + 128]: every int8 activation the op glue tabulates. */
 	void (*lut_i8)(const int8_t lut[256], const int8_t *in, int8_t *out, size_t n);
+	/* QUANTIZE float -> int8, as tm_quantize_f32_int8_ref(). */
+	void (*quantize_i8)(const float *in, int8_t *out, size_t n, float scale, int32_t zp);
 };
 
 /** @return @isa's primitives, NULL for TM_ISA_REF or when not supported. */

@@ -364,6 +364,44 @@ void tm_avx2_lut_i8(const int8_t lut[256], const int8_t *in, int8_t *out, size_t
 		out[i] = lut[in[i] + 128];
 }
 
+/*
+ * QUANTIZE float -> int8 as the reference: round(x / scale) in double, half
+ * away from zero (trunc, then one more step where the remainder is >= 0.5),
+ * NaN -> zp, the quotient held within +-1e9 before the int cast, + zp, clamp.
+ */
+static __m128i quantize4(__m128 x, __m256d scale, __m128i zp)
+{
+	const __m256d half = _mm256_set1_pd(0.5), big = _mm256_set1_pd(1e9);
+	const __m256d sign = _mm256_set1_pd(-0.0);
+	__m256d v = _mm256_div_pd(_mm256_cvtps_pd(x), scale);
+	__m256d t = _mm256_round_pd(v, _MM_FROUND_TO_ZERO | _MM_FROUND_NO_EXC);
+	__m256d away = _mm256_cmp_pd(_mm256_andnot_pd(sign, _mm256_sub_pd(v, t)), half, _CMP_GE_OQ);
+	__m256d step = _mm256_or_pd(_mm256_and_pd(v, sign), _mm256_set1_pd(1.0));
+	__m256d r = _mm256_add_pd(t, _mm256_and_pd(away, step));
+	__m128i q, nan;
+
+	r = _mm256_min_pd(_mm256_max_pd(r, _mm256_sub_pd(_mm256_setzero_pd(), big)), big);
+	q = _mm_add_epi32(_mm256_cvttpd_epi32(r), zp);
+	nan = _mm_castps_si128(_mm_cmp_ps(x, x, _CMP_UNORD_Q));
+	q = _mm_blendv_epi8(q, zp, nan);
+	return _mm_min_epi32(_mm_max_epi32(q, _mm_set1_epi32(-128)), _mm_set1_epi32(127));
+}
+
+void tm_avx2_quantize_i8(const float *in, int8_t *out, size_t n, float scale, int32_t zp)
+{
+	const __m256d vs = _mm256_set1_pd((double)scale);
+	const __m128i vz = _mm_set1_epi32(zp);
+
+	for (size_t i = 0; i < n; i += 8) {
+		size_t nv = n - i < 8 ? n - i : 8;
+		__m256 x = load_ps(in + i, nv);
+		__m128i lo = quantize4(_mm256_castps256_ps128(x), vs, vz);
+		__m128i hi = quantize4(_mm256_extractf128_ps(x, 1), vs, vz);
+
+		tm_store8_i8(out + i, _mm256_inserti128_si256(_mm256_castsi128_si256(lo), hi, 1), nv);
+	}
+}
+
 /* ---- elementwise ------------------------------------------------------------------- */
 
 /* 8 int8 operands from @p stepping @s (1, or 0 for a repeated scalar). */
@@ -486,5 +524,6 @@ const struct tm_isa_ops tm_isa_avx2 = {
 	.leaky_f32 = tm_avx2_leaky_f32,
 	.clamp_f32 = tm_avx2_clamp_f32,
 	.lut_i8 = tm_avx2_lut_i8,
+	.quantize_i8 = tm_avx2_quantize_i8,
 	.panel_i8 = panel_i8,
 };

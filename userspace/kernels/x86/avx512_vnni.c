@@ -226,5 +226,6 @@ const struct tm_isa_ops tm_isa_vnni = {
 	.leaky_f32 = tm_avx2_leaky_f32,
 	.clamp_f32 = tm_avx2_clamp_f32,
 	.lut_i8 = tm_avx2_lut_i8,
+	.quantize_i8 = tm_avx2_quantize_i8,
 	.panel_i8 = panel_i8,
 };

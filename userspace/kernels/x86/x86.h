@@ -27,6 +27,7 @@ void tm_avx2_minmax_i8(int is_max, const int8_t *a, size_t sa, const int8_t *b, 
 void tm_avx2_leaky_f32(const float *in, float *out, size_t n, float alpha);
 void tm_avx2_clamp_f32(const float *in, float *out, size_t n, float lo, float hi);
 void tm_avx2_lut_i8(const int8_t lut[256], const int8_t *in, int8_t *out, size_t n);
+void tm_avx2_quantize_i8(const float *in, int8_t *out, size_t n, float scale, int32_t zp);
 void tm_avx2_dw_f32(size_t c, const float *const *in, const float *const *w, size_t ntaps,
 		    const float *bias, float lo, float hi, float *out);
 
