@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: MIT
 /*
  * inspect.c - `tmc inspect model.bin`: ops with shapes and placement hints,
- * constant sizes, and the arena the CPU runtime plans for the model.
+ * constant sizes (dtype, "(2:4)" for compressed weights), the file size and
+ * the arena the CPU runtime plans for the model.
  */
 #include <stdio.h>
 #include <string.h>
@@ -45,8 +46,10 @@ static void print_ops(const struct tm_model *m, uint64_t *wbytes)
 			    !tw.is_const)
 				continue;
 			size_t l = strlen(sw);
-			snprintf(sw + l, sizeof(sw) - l, "%s%s[%llu B]", l ? " " : "",
-				 tm_dtype_name(tw.dtype), (unsigned long long)tw.bytes);
+			snprintf(sw + l, sizeof(sw) - l, "%s%s%s[%llu B]", l ? " " : "",
+				 tm_dtype_name(tw.dtype),
+				 tw.layout == TM_LAYOUT_SPARSE_2_4 ? "(2:4)" : "",
+				 (unsigned long long)tw.bytes);
 			*wbytes += tw.bytes;
 		}
 		printf("%4u  %-18s %-7s %-22s %-16s %s  %s\n", i, tm_opcode_name(op.opcode),
@@ -80,6 +83,11 @@ int tmc_inspect(const char *path)
 	}
 	print_ops(m, &wbytes);
 	printf("constant data in op operands: %llu bytes\n", (unsigned long long)wbytes);
+	FILE *f = fopen(path, "rb");
+	if (f && !fseek(f, 0, SEEK_END))
+		printf("file: %ld bytes\n", ftell(f));
+	if (f)
+		fclose(f);
 	if (tm_runtime_new(m, &ro, &rt, err, sizeof(err))) {
 		printf("arena: not planned (%s)\n", err);
 	} else {
