@@ -203,8 +203,13 @@ static int op_fc(struct tfl *c, struct tfl_op *op)
 		return -1;
 	if (!T(c, w)->data || (b >= 0 && !T(c, b)->data))
 		return fail(c, op, "weights and bias must be constants");
-	if (ir_numel(T(c, x)) % T(c, w)->shape[1])
+	const struct ir_tensor *W = T(c, w), *Y = T(c, op->out[0]);
+	if (ir_numel(T(c, x)) % W->shape[1])
 		return fail(c, op, "input size is not a multiple of the weights' input size");
+	/* The passes fold per-channel constants along the output's last axis. */
+	if (Y->rank < 1 || Y->shape[Y->rank - 1] != W->shape[0] ||
+	    ir_numel(Y) != ir_numel(T(c, x)) / W->shape[1] * W->shape[0])
+		return fail(c, op, "output shape does not fit the input and weights");
 	o.keep_num_dims = keep != 0;
 	int ins[3] = { x, w, b };
 	return emit(c, op, TM_OP_FULLY_CONNECTED, &o, ins, 3, op->out[0]);
