@@ -92,7 +92,8 @@ function machine() {
 		cc = execFileSync('cc', ['--version']).toString().split('\n')[0];
 	} catch (e) { /* no compiler on PATH */ }
 	return { cpu, cores: os.cpus().length, arch: os.arch(), kernel: os.release(), flags, cc,
-		 node: process.version, ort: ortVersion, tm_cpu: process.env.TM_CPU || '(best)' };
+		 node: process.version, ort: ortVersion, tm_cpu: process.env.TM_CPU || '(best)',
+		 load: os.loadavg().map((x) => x.toFixed(2)).join(' ') };
 }
 
 function fmt(us) {
@@ -107,7 +108,9 @@ function markdown(m, rows) {
 	l.push('');
 	l.push(`Machine: ${m.cpu}, ${m.cores} cores (${m.arch}, Linux ${m.kernel}), ` +
 	       `CPU flags used: ${m.flags || 'none'}; ${m.cc}; Node.js ${m.node}; ` +
-	       `onnxruntime-node ${m.ort}. Kernel variant: TM_CPU=${m.tm_cpu}.`);
+	       `onnxruntime-node ${m.ort}. Kernel variant: TM_CPU=${m.tm_cpu}. Load average ` +
+	       `when the run ended: ${m.load} (other work shares the machine; both sides ` +
+	       'are measured model by model in the same run, so they see the same load).');
 	l.push('');
 	l.push('Single thread everywhere. Median of many runs after a warm-up: ONNX ' +
 	       'Runtime is one `session.run()` from Node.js (intra/inter-op threads 1, ' +
@@ -143,6 +146,7 @@ function writePerf(file, section) {
 
 async function main() {
 	const rows = [];
+	const m0 = machine();
 	for (const name of models) {
 		const r = { model: name, ort: await ortMedianUs(name) };
 		r.float = tmrunMedianUs(path.join(binDir, name + '.float.bin'), name);
@@ -152,7 +156,7 @@ async function main() {
 			    `(${(r.ort / r.int8).toFixed(2)}x)`);
 		rows.push(r);
 	}
-	const m = machine();
+	const m = { ...m0, load: machine().load };
 	fs.writeFileSync(outJson, JSON.stringify({ machine: m, results: rows }, null, 1) + '\n');
 	writePerf(perfMd, markdown(m, rows));
 }
