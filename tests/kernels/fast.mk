@@ -4,6 +4,15 @@
 UNIT_TESTS += test_kernels_fast
 test_kernels_fast_SRCS := tests/unit/test_kernels_fast.c
 
+# The op tests (one-op models through the runtime) under every variant the
+# machine runs, forced with TM_CPU: the glue's choice and packing, per variant.
+CHECK_TARGETS += variants-check
+VARIANT_TESTS := test_ops_nn test_ops_elementwise test_runtime
+
+.PHONY: variants-check
+variants-check: $(BUILD)/tests/test_kernels_fast $(VARIANT_TESTS:%=$(BUILD)/tests/%)
+	@tests/record.sh cpu-variants tests/kernels/variants-check.sh $(BUILD) $(VARIANT_TESTS)
+
 # AArch64: the same tree cross-built with Debian's gcc-aarch64-linux-gnu into
 # build/aarch64, its unit tests and tmrun on the int8 models run under
 # qemu-user (tests/kernels/aarch64-check.sh; qemu's default CPU has the dot

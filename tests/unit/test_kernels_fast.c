@@ -711,9 +711,21 @@ static void test_fast_select(void)
 	tm_test_run(name_, fn); \
 } while (0)
 
-int main(void)
+/* --variants: the variants this build and CPU run, for scripts (fast.mk). */
+static int list_variants(void)
+{
+	for (int i = 0; i < TM_ISA_COUNT; i++)
+		if (tm_isa_supported((enum tm_isa)i))
+			printf("%s\n", tm_isa_name((enum tm_isa)i));
+	return 0;
+}
+
+int main(int argc, char **argv)
 {
 	int ran = 0;
+
+	if (argc > 1 && !strcmp(argv[1], "--variants"))
+		return list_variants();
 
 	for (int i = TM_ISA_REF + 1; i < TM_ISA_COUNT; i++) {
 		isa = (enum tm_isa)i;
