@@ -3,9 +3,10 @@
  * quantize.c - post-training int8 quantization of a calibrated graph.
  *
  * Weights of CONV_2D/DEPTHWISE_CONV_2D/FULLY_CONNECTED: per-channel symmetric
- * int8 ([-127, 127], zero point 0) or int4 ([-7, 7]: symmetric like int8's
- * narrow range, so +w and -w get codes of equal size and the scale is
- * max|w| / 7) on the output-channel axis, pruned to 2:4 first with
+ * int8 ([-127, 127], zero point 0, scale max|w| / 127) or int4 ([-7, 7]:
+ * symmetric like int8's narrow range, so +w and -w get codes of equal size;
+ * scale max|w| / 7 shrunk per channel to the least squared error) on the
+ * output-channel axis, pruned to 2:4 first with
  * --sparsity 2:4 (scales then fit the kept weights); bias int32 with scale
  * s_in * s_w[c]. Activations: per-tensor asymmetric int8 from the
  * calibrated [min, max] (widened to hold 0, so zero is exact). Ops that only
@@ -160,6 +161,49 @@ static int quantize_const(struct ir_graph *g, int c, int like)
  * int8, 7 for int4), over the kept weights only (@keep NULL: all), so a
  * pruned layer's scales fit what it keeps. Pruned positions get code 0.
  */
+/*
+ * int4 has 15 levels: rounding error dominates clipping error, so each
+ * channel's scale is shrunk from max|w| / 7 by the factor f in [0.5, 1] (steps
+ * of 0.01) that gives the least squared weight error (ties: the larger f).
+ */
+static void mse_scales(const struct ir_tensor *w, int axis, int qmax, const uint8_t *keep,
+		       float *sc)
+{
+	int64_t ch = w->shape[axis], n = ir_numel(w), per = n / ch;
+	double *err = calloc((size_t)ch, sizeof(double)), *best = malloc(sizeof(double) * (size_t)ch);
+	float *f_best = malloc(sizeof(float) * (size_t)ch);
+
+	if (!err || !best || !f_best)
+		goto out; /* keep the max|w| scales */
+	for (int64_t c = 0; c < ch; c++) {
+		best[c] = INFINITY;
+		f_best[c] = 1;
+	}
+	for (int k = 100; k >= 50; k--) {
+		float f = (float)k / 100;
+		memset(err, 0, sizeof(double) * (size_t)ch);
+		for (int64_t e = 0; e < n; e++) {
+			int64_t c = axis ? e % ch : e / per;
+			if (keep && !keep[e])
+				continue;
+			double v = ir_const_get_f(w, e), s = (double)(sc[c] * f);
+			double q = fmax(-qmax, fmin(qmax, round(v / s)));
+			err[c] += (v - s * q) * (v - s * q);
+		}
+		for (int64_t c = 0; c < ch; c++)
+			if (err[c] < best[c]) {
+				best[c] = err[c];
+				f_best[c] = f;
+			}
+	}
+	for (int64_t c = 0; c < ch; c++)
+		sc[c] *= f_best[c];
+out:
+	free(err);
+	free(best);
+	free(f_best);
+}
+
 static void weight_codes(const struct ir_tensor *w, int axis, int qmax, const uint8_t *keep,
 			 float *sc, int8_t *codes)
 {
@@ -175,6 +219,8 @@ static void weight_codes(const struct ir_tensor *w, int axis, int qmax, const ui
 	}
 	for (int64_t c = 0; c < ch; c++)
 		sc[c] = sc[c] > 0 ? sc[c] / (float)qmax : 1.0f;
+	if (qmax < 127)
+		mse_scales(w, axis, qmax, keep, sc);
 	for (int64_t e = 0; e < n; e++) {
 		int64_t c = axis ? e % ch : e / per;
 		double q = round(ir_const_get_f(w, e) / sc[c]);
