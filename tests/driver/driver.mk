@@ -18,6 +18,11 @@ test_validate_SRCS := tests/driver/test_validate.c driver/tma_validate.c
 $(BUILD)/tests/driver/test_validate.o $(BUILD)/driver/tma_validate.o: \
 	CPPFLAGS += -I/usr/include/libdrm -Idriver -Ihw/regs/generated
 
+# libtm's drm backend without a device, and the TMA decoding it shares with sim.
+UNIT_TESTS += test_backend_drm
+test_backend_drm_SRCS := tests/driver/test_backend_drm.c
+$(BUILD)/tests/driver/test_backend_drm.o: CPPFLAGS += -Iuserspace/libtm -Ihw/regs/generated
+
 ifneq ($(KVER),)
 CHECK_TARGETS += driver-check
 endif

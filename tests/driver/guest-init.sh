@@ -31,7 +31,7 @@ result debugfs $?
 result null-round-trip $?
 
 # Real models through libtm's drm backend, byte-identical to the host's CPU.
-sh /guest-tmrun.sh
+sh /guest-tmrun.sh $TMO
 
 # Remove and reload the module, with jobs in flight each time.
 ok=0

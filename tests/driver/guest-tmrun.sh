@@ -6,7 +6,20 @@
 # arena and a hang (the driver resets the device), each re-run on the CPU
 # with the same bytes and tmrun's warning. Prints TMA-RESULT and TMA-PERF
 # lines for run-qemu.sh.
+#
+# usage: guest-tmrun.sh [MODULE_ARGS]: tmaccel is reloaded with its default
+# timeout for the models (under the RTL engine tmsim refreshes PROGRESS once
+# per 200k-cycle slice, about a second of wall time on a loaded host: more
+# than guest-init.sh's short hang-test timeout) and with MODULE_ARGS after.
 result() { echo "TMA-RESULT $1 $2"; }
+
+reload() {
+	rmmod tmaccel && insmod /tmaccel.ko "$@" || return 1
+	i=0
+	while [ ! -e /dev/dri/renderD128 ] && [ $i -lt 50 ]; do sleep 0.1; i=$((i + 1)); done
+}
+after=$*
+reload
 
 # run NAME OUT [tmrun args...]: tmrun --device drm on /models/NAME.bin.
 run() {
@@ -16,12 +29,17 @@ run() {
 		>"/tmp/$name.log" 2>"/tmp/$name.err"
 }
 
-# same NAME OUT: OUT equals the host's CPU output and tmrun exited 0.
+# same NAME OUT: OUT equals the host's CPU output. If not, say whether the
+# guest's own CPU path agrees with the host (then the device path is wrong).
 same() {
-	if ! cmp "$2" "/models/$1.cpu.npy"; then
-		echo "$1: output differs from the host CPU path"
-		return 1
+	cmp "$2" "/models/$1.cpu.npy" && return 0
+	tmrun "/models/$1.bin" --device cpu -o "/tmp/$1.guestcpu.npy" >/dev/null 2>&1
+	if cmp -s "/tmp/$1.guestcpu.npy" "/models/$1.cpu.npy"; then
+		echo "$1: drm output differs from the CPU path's (guest and host CPU agree)"
+	else
+		echo "$1: drm output differs from the host CPU path; so does the guest's CPU path"
 	fi
+	return 1
 }
 
 on_device() {
@@ -46,6 +64,23 @@ for name in $(cat /models/list); do
 	result "tmrun-drm-$name" $ok
 done
 
+# --device auto picks the driver when its node exists.
+tmrun /models/fc_int8.bin >/tmp/auto.log 2>&1 && grep -q '; device drm$' /tmp/auto.log
+ok=$?
+[ $ok -eq 0 ] || cat /tmp/auto.log
+result tmrun-auto-picks-drm $ok
+
+# Buffers beyond the BO limit (lowered here to 64 KiB) are host memory: the
+# jobs naming them are re-run on the CPU, with the same bytes.
+big=embedding_model
+grep -qx $big /models/list || big=fc_int8
+ok=1
+if TM_DRM_MAX_BO=65536 run $big /tmp/$big-big.npy; then
+	same $big /tmp/$big-big.npy && grep -q 'BO limit.*re-run on the CPU' /tmp/$big.err && ok=0
+	head -n 2 /tmp/$big.err
+fi
+result tmrun-drm-beyond-bo-limit $ok
+
 # The fallbacks, on the first model (fc_int8: its one FC is the first job).
 fb=$(head -n 1 /models/list)
 for fault in "bus 0" hang; do
@@ -60,3 +95,7 @@ for fault in "bus 0" hang; do
 	fi
 	result "tmrun-drm-fallback-$tag" $ok
 done
+
+# shellcheck disable=SC2086
+reload $after
+result tmrun-module-reload $?

@@ -6,7 +6,9 @@
  * Buffers are the driver's BOs (physically contiguous, zeroed, at most
  * DRM_TMA_PARAM_MAX_BO_SIZE bytes) mapped into this process, so the CPU
  * ops of the runtime work on the same memory the device reads and writes:
- * no copies. A job is one SUBMIT naming the job's buffers as regions 0..n-1
+ * no copies. A buffer larger than a BO can be (an arena or weights beyond
+ * 4 MiB) is plain host memory the device cannot reach: the model still
+ * loads, and every job naming it fails at submit and is re-run on the CPU. A job is one SUBMIT naming the job's buffers as regions 0..n-1
  * (the driver appends its private stream and completion region) with one
  * out-syncobj; waiting is a syncobj wait, and how the job ended is read back
  * with JOB_STATUS. Whatever the driver or device makes of a job (a stream
@@ -19,7 +21,8 @@
  * "auto" on a board without DRM touches neither libdrm nor a device.
  *
  * The node: $TM_DRM_NODE if set, else the first /dev/dri/renderD* whose
- * driver is "tmaccel".
+ * driver is "tmaccel". $TM_DRM_MAX_BO (bytes) lowers the BO limit, so tests
+ * reach the host-memory path with small models.
  */
 #include <dlfcn.h>
 #include <errno.h>
@@ -58,7 +61,7 @@ struct tm_buf {
 	struct tm_buf *next, *prev;
 	void *map;
 	size_t size;      /* mapped bytes: the BO's whole pages */
-	uint32_t handle;
+	uint32_t handle;  /* 0: host memory, too large for a BO */
 };
 
 struct drm_backend {
@@ -189,6 +192,15 @@ static int get_param(struct drm_backend *d, uint32_t param, uint64_t *value)
 	return 0;
 }
 
+static void lower_max_bo(struct drm_backend *d)
+{
+	const char *env = getenv("TM_DRM_MAX_BO");
+	unsigned long long v = env ? strtoull(env, NULL, 0) : 0;
+
+	if (v && v < d->max_bo)
+		d->max_bo = v;
+}
+
 /* The device's identity and capabilities, as the driver reports them. */
 static int query_device(struct drm_backend *d, char *err, size_t errlen)
 {
@@ -216,6 +228,7 @@ static int query_device(struct drm_backend *d, char *err, size_t errlen)
 			     (unsigned long long)d->max_bo, (unsigned long long)regions);
 		return -ENODEV;
 	}
+	lower_max_bo(d);
 	tm_tma_caps((uint32_t)caps, (uint32_t)array, (uint32_t)sram, &d->caps);
 	d->max_user_regions = regions < DRM_TMA_MAX_USER_REGIONS ? (uint32_t)regions :
 				  DRM_TMA_MAX_USER_REGIONS;
@@ -231,14 +244,26 @@ static void gem_close(struct drm_backend *d, uint32_t handle)
 	d->lib.ioctl(d->fd, DRM_IOCTL_GEM_CLOSE, &gc);
 }
 
+static void buf_link(struct drm_backend *d, struct tm_buf *buf)
+{
+	buf->next = d->bufs.next;
+	buf->prev = &d->bufs;
+	d->bufs.next->prev = buf;
+	d->bufs.next = buf;
+}
+
 static void drm_buf_free(struct tm_backend *be, struct tm_buf *buf)
 {
 	struct drm_backend *d = to_drm(be);
 
 	if (!buf)
 		return;
-	munmap(buf->map, buf->size);
-	gem_close(d, buf->handle);
+	if (buf->handle) {
+		munmap(buf->map, buf->size);
+		gem_close(d, buf->handle);
+	} else {
+		free(buf->map);
+	}
 	buf->prev->next = buf->next;
 	buf->next->prev = buf->prev;
 	free(buf);
@@ -255,40 +280,46 @@ static int bo_map(struct drm_backend *d, struct tm_buf *buf)
 	return buf->map == MAP_FAILED ? -errno : 0;
 }
 
-/*
- * A BO is one region of the device and at most max_bo bytes: a larger
- * buffer is -ENOSPC (the runtime names the buffer and its size).
- */
-static int drm_buf_alloc(struct tm_backend *be, size_t size, struct tm_buf **out)
+/* A buffer beyond the BO limit: host memory, for the CPU only. */
+static int host_alloc(struct tm_buf *buf, size_t size)
 {
-	struct drm_backend *d = to_drm(be);
+	if (size > SIZE_MAX - 63)
+		return -ENOMEM;
+	buf->size = (size + 63) & ~(size_t)63;
+	buf->map = aligned_alloc(64, buf->size);
+	return buf->map ? 0 : -ENOMEM;
+}
+
+static int bo_alloc(struct drm_backend *d, struct tm_buf *buf, size_t size)
+{
 	uint64_t page = (uint64_t)sysconf(_SC_PAGESIZE);
 	struct drm_tma_bo_create c = { .size = size ? size : 1 };
-	struct tm_buf *buf;
 	int ret;
 
-	if (c.size > d->max_bo)
-		return -ENOSPC;
-	buf = calloc(1, sizeof(*buf));
-	if (!buf)
-		return -ENOMEM;
-	if (d->lib.ioctl(d->fd, DRM_IOCTL_TMA_BO_CREATE, &c)) {
-		ret = -errno;
-		free(buf);
-		return ret;
-	}
+	if (d->lib.ioctl(d->fd, DRM_IOCTL_TMA_BO_CREATE, &c))
+		return -errno;
 	buf->handle = c.handle;
 	buf->size = (size_t)((c.size + page - 1) / page * page); /* the driver's rounding */
 	ret = bo_map(d, buf);
-	if (ret) {
+	if (ret)
 		gem_close(d, buf->handle);
+	return ret;
+}
+
+static int drm_buf_alloc(struct tm_backend *be, size_t size, struct tm_buf **out)
+{
+	struct drm_backend *d = to_drm(be);
+	struct tm_buf *buf = calloc(1, sizeof(*buf));
+	int ret;
+
+	if (!buf)
+		return -ENOMEM;
+	ret = size > d->max_bo ? host_alloc(buf, size) : bo_alloc(d, buf, size);
+	if (ret) {
 		free(buf);
 		return ret;
 	}
-	buf->next = d->bufs.next;
-	buf->prev = &d->bufs;
-	d->bufs.next->prev = buf;
-	d->bufs.next = buf;
+	buf_link(d, buf);
 	*out = buf;
 	return 0;
 }
@@ -411,6 +442,29 @@ static int job_valid(const struct drm_backend *d, const struct tm_job *job)
 	return 1;
 }
 
+/* A buffer of the job that is host memory (too large for a BO), or NULL. */
+static const struct tm_buf *host_buf(const struct tm_job *job)
+{
+	if (!job->cmd->handle)
+		return job->cmd;
+	for (unsigned i = 0; i < job->n_regions; i++)
+		if (!job->regions[i].buf->handle)
+			return job->regions[i].buf;
+	return NULL;
+}
+
+/* The job cannot reach one of its buffers: a failed job, never queued. */
+static void job_unreachable(struct drm_backend *d, const struct tm_buf *buf)
+{
+	struct tm_job_status *st = &d->refused;
+
+	memset(st, 0, sizeof(*st));
+	st->error = -E2BIG;
+	snprintf(st->msg, sizeof(st->msg), "device drm: a %zu-byte buffer of the job exceeds "
+		 "the driver's %llu-byte BO limit", buf->size,
+		 (unsigned long long)d->max_bo);
+}
+
 static int drm_submit(struct tm_backend *be, struct tm_job *job, uint64_t *fence)
 {
 	struct drm_backend *d = to_drm(be);
@@ -421,6 +475,13 @@ static int drm_submit(struct tm_backend *be, struct tm_job *job, uint64_t *fence
 		return -EINVAL; /* the device runs command streams over whole BOs */
 	if (d->queued)
 		return -EBUSY;  /* one job at a time: the runtime waits for each */
+	d->job_id = 0;
+	d->queued = ++d->next_fence;
+	*fence = d->queued;
+	if (host_buf(job)) {
+		job_unreachable(d, host_buf(job));
+		return 0;
+	}
 	for (unsigned i = 0; i < job->n_regions; i++)
 		handles[i] = job->regions[i].buf->handle;
 	s.cmd_handle = job->cmd->handle;
@@ -429,13 +490,10 @@ static int drm_submit(struct tm_backend *be, struct tm_job *job, uint64_t *fence
 	s.region_count = job->n_regions;
 	s.regions = (uint64_t)(uintptr_t)handles;
 	s.out_syncobj = d->syncobj;
-	d->job_id = 0;
 	if (d->lib.ioctl(d->fd, DRM_IOCTL_TMA_SUBMIT, &s))
 		submit_refused(d, &s, -errno);
 	else
 		d->job_id = s.job_id;
-	d->queued = ++d->next_fence;
-	*fence = d->queued;
 	return 0;
 }
 
