@@ -396,11 +396,29 @@ static Onnx__TensorProto *read_tensor(const char *dir, const char *name)
 	return t;
 }
 
+/* Output 0 against the expected bytes: exact, or float32 within @tol relative. */
+static int same_output(const uint8_t *got, const uint8_t *want, size_t n, float tol)
+{
+	if (!tol)
+		return !memcmp(got, want, n);
+	for (size_t i = 0; i + 4 <= n; i += 4) {
+		float a, b;
+		memcpy(&a, got + i, 4);
+		memcpy(&b, want + i, 4);
+		if (!(fabsf(a - b) <= tol * (1 + fabsf(b))))
+			return 0;
+	}
+	return 1;
+}
+
 /*
  * Compile node test @dir with graph inputs 1.. turned into initializers
- * (their values are the test's), run input 0, compare output 0 byte for byte.
+ * (their values are the test's), run input 0, compare output 0 (see
+ * same_output()). @ops: if not NULL, the model must have exactly that many
+ * ops of opcode ops[0] (checks a fusion happened).
  */
-static int node_test(const char *dir, char *err, size_t errlen)
+static int node_test_tol(const char *dir, float tol, const unsigned *ops, char *err,
+			 size_t errlen)
 {
 	char path[512];
 	size_t size, n_init;
@@ -429,12 +447,15 @@ static int node_test(const char *dir, char *err, size_t errlen)
 	}
 	gp->initializer = ts + 1;
 	gp->n_initializer = gp->n_input - 1;
+	size_t n_out = gp->n_output;
+	gp->n_output = n_out ? 1 : 0; /* only output 0 is compared */
 	size = onnx__model_proto__get_packed_size(m);
 	uint8_t *packed = malloc(size);
 	if (packed)
 		onnx__model_proto__pack(m, packed);
 	gp->initializer = saved;
 	gp->n_initializer = n_init;
+	gp->n_output = n_out;
 	void *mbuf;
 	struct tm_model *tm;
 	if (!packed || compile(packed, size, &mbuf, &tm, err, errlen)) {
@@ -448,8 +469,11 @@ static int node_test(const char *dir, char *err, size_t errlen)
 		snprintf(err, errlen, "bad test data");
 	else if (run(tm, in, nx, got, ny))
 		snprintf(err, errlen, "run failed");
-	else if (memcmp(got, want, ny))
+	else if (!same_output(got, want, ny, tol))
 		snprintf(err, errlen, "output differs");
+	else if (ops && count_op(tm, ops[0]) != ops[1])
+		snprintf(err, errlen, "%u %s ops, want %u", count_op(tm, ops[0]),
+			 tm_opcode_name(ops[0]), ops[1]);
 	else
 		ret = 0;
 	if (x)
@@ -469,6 +493,11 @@ out_m:
 	if (m)
 		onnx__model_proto__free_unpacked(m, NULL);
 	return ret;
+}
+
+static int node_test(const char *dir, char *err, size_t errlen)
+{
+	return node_test_tol(dir, 0, NULL, err, errlen);
 }
 
 static void node_case(const char *dir)
@@ -500,6 +529,79 @@ static void test_tmc_import_node_unsupported(void)
 	}
 }
 
+/* ---- LayerNorm -------------------------------------------------------------- */
+
+/* LayerNormalization (opset 17): one LAYER_NORM op, within 1e-5 of the ONNX reference. */
+static void test_tmc_import_node_layer_norm(void)
+{
+	static const char *const dirs[] = { "2d_axis0", "2d_axis1", "2d_axis_negative_1",
+		"3d_axis1_epsilon", "3d_axis2_epsilon", "3d_axis_negative_2_epsilon",
+		"4d_axis0", "4d_axis2", "4d_axis3", "4d_axis_negative_3", "default_axis" };
+	static const unsigned one_ln[2] = { TM_OP_LAYER_NORM, 1 };
+	size_t ok = 0;
+
+	for (size_t i = 0; i < sizeof(dirs) / sizeof(dirs[0]); i++) {
+		char dir[128], err[512] = "";
+		snprintf(dir, sizeof(dir), "test_layer_normalization_%s", dirs[i]);
+		if (node_test_tol(dir, 1e-5f, one_ln, err, sizeof(err)))
+			fprintf(stderr, "%s: %s\n", dir, err);
+		else
+			ok++;
+	}
+	CHECK_EQ(ok, sizeof(dirs) / sizeof(dirs[0]));
+}
+
+/* The written-out pattern (ReduceMean, Sub, Pow, ReduceMean, Add, Sqrt, Div, Mul, Add). */
+static void test_tmc_import_layer_norm_fused(void)
+{
+	static const int64_t xs[] = { 2, 3, 8 }, cs[] = { 8 }, ax[] = { -1 };
+	struct ob_graph g;
+	struct compiled c;
+	float x[48], y[48], *gamma = ob_alloc(sizeof(float) * 8), *beta = ob_alloc(sizeof(float) * 8);
+
+	for (int i = 0; i < 8; i++)
+		gamma[i] = 0.5f + 0.25f * (float)i, beta[i] = (float)(i % 3) - 1.0f;
+	memset(&g, 0, sizeof(g));
+	g.in[g.n_in++] = ob_value("x", xs, 3);
+	g.out[g.n_out++] = ob_value("y", xs, 3);
+	g.init[g.n_init++] = scalar_f("two", 2.0f);
+	g.init[g.n_init++] = scalar_f("eps", 1e-3f);
+	g.init[g.n_init++] = ob_tensor_f("gamma", cs, 1, gamma);
+	g.init[g.n_init++] = ob_tensor_f("beta", cs, 1, beta);
+	g.node[g.n_node++] = ob_node("ReduceMean", "m1", "x", E, "mu", E, ob_attr_ints("axes", ax, 1), NULL);
+	g.node[g.n_node++] = ob_node("Sub", "sub", "x", "mu", E, "d", E, NULL);
+	g.node[g.n_node++] = ob_node("Pow", "pow", "d", "two", E, "p", E, NULL);
+	g.node[g.n_node++] = ob_node("ReduceMean", "m2", "p", E, "v", E, ob_attr_ints("axes", ax, 1), NULL);
+	g.node[g.n_node++] = ob_node("Add", "add", "v", "eps", E, "ve", E, NULL);
+	g.node[g.n_node++] = ob_node("Sqrt", "sqrt", "ve", E, "sd", E, NULL);
+	g.node[g.n_node++] = ob_node("Div", "div", "d", "sd", E, "n", E, NULL);
+	g.node[g.n_node++] = ob_node("Mul", "mul", "n", "gamma", E, "ng", E, NULL);
+	g.node[g.n_node++] = ob_node("Add", "addb", "ng", "beta", E, "y", E, NULL);
+	build(&c, &g, 13);
+	CHECK_EQ(c.ret, 0);
+	if (c.ret)
+		return done(&c);
+	CHECK_EQ(count_op(c.m, TM_OP_LAYER_NORM), 1);
+	CHECK_EQ(tm_model_num_ops(c.m), 1);
+	for (int i = 0; i < 48; i++)
+		x[i] = (float)((i * 17) % 29) * 0.3f - 4.0f;
+	CHECK_EQ(run(c.m, x, sizeof(x), y, sizeof(y)), 0);
+	int bad = 0;
+	for (int r = 0; r < 6; r++) {
+		double mu = 0, var = 0;
+		for (int i = 0; i < 8; i++)
+			mu += x[r * 8 + i] / 8.0;
+		for (int i = 0; i < 8; i++)
+			var += (x[r * 8 + i] - mu) * (x[r * 8 + i] - mu) / 8.0;
+		for (int i = 0; i < 8; i++) {
+			double want = (x[r * 8 + i] - mu) / sqrt(var + 1e-3) * gamma[i] + beta[i];
+			bad += !(fabs(y[r * 8 + i] - want) <= 1e-5 * (1 + fabs(want)));
+		}
+	}
+	CHECK_EQ(bad, 0);
+	done(&c);
+}
+
 int main(void)
 {
 	TM_RUN(test_tmc_import_qdq_conv);
@@ -511,5 +613,7 @@ int main(void)
 	TM_RUN(test_tmc_import_node_quantizelinear);
 	TM_RUN(test_tmc_import_node_dequantizelinear);
 	TM_RUN(test_tmc_import_node_unsupported);
+	TM_RUN(test_tmc_import_node_layer_norm);
+	TM_RUN(test_tmc_import_layer_norm_fused);
 	TM_TEST_EXIT();
 }

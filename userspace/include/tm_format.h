@@ -250,6 +250,7 @@ enum tm_opcode {
 	TM_OP_LOG,               /* in -> out */
 	TM_OP_QUANTIZE,          /* float or int8 in -> int8 out (requantize) */
 	TM_OP_DEQUANTIZE,        /* int8 in -> float out */
+	TM_OP_LAYER_NORM,        /* in, gamma(opt), beta(opt) -> out; tm_layer_norm_options */
 	TM_OP_COUNT
 };
 
@@ -332,6 +333,17 @@ struct tm_leaky_relu_options {
 
 struct tm_clip_options {
 	float min, max;
+};
+
+/*
+ * LAYER_NORM normalizes over axes [axis, rank): y = (x - mean) /
+ * sqrt(var + epsilon) * gamma + beta, var the biased variance. gamma and beta
+ * hold one value per normalized element (shape = the input's trailing axes).
+ * float32 only.
+ */
+struct tm_layer_norm_options {
+	int32_t axis;               /* 0..rank-1 */
+	float   epsilon;            /* > 0 */
 };
 
 #endif /* TM_FORMAT_H */

@@ -40,6 +40,7 @@ static const char *const opcode_names[TM_OP_COUNT] = {
 	[TM_OP_LOG] = "LOG",
 	[TM_OP_QUANTIZE] = "QUANTIZE",
 	[TM_OP_DEQUANTIZE] = "DEQUANTIZE",
+	[TM_OP_LAYER_NORM] = "LAYER_NORM",
 };
 
 /* sizeof the options struct per opcode; 0 = the op takes no options. */
@@ -63,6 +64,7 @@ static const unsigned short options_sizes[TM_OP_COUNT] = {
 	[TM_OP_SOFTMAX] = sizeof(struct tm_softmax_options),
 	[TM_OP_LEAKY_RELU] = sizeof(struct tm_leaky_relu_options),
 	[TM_OP_CLIP] = sizeof(struct tm_clip_options),
+	[TM_OP_LAYER_NORM] = sizeof(struct tm_layer_norm_options),
 };
 
 static const char *const dtype_names[TM_DTYPE_MAX] = {

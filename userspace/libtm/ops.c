@@ -40,6 +40,8 @@ static const struct tm_op_impl *const op_impls[TM_OP_COUNT] = {
 	[TM_OP_PAD] = &tm_op_pad,
 	[TM_OP_QUANTIZE] = &tm_op_quantize,
 	[TM_OP_DEQUANTIZE] = &tm_op_quantize,
+	/* ops_layer_norm.c */
+	[TM_OP_LAYER_NORM] = &tm_op_layer_norm,
 };
 
 const struct tm_op_impl *tm_op_impl_get(unsigned opcode)

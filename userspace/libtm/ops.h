@@ -24,6 +24,8 @@ extern const struct tm_op_impl tm_op_transpose;
 extern const struct tm_op_impl tm_op_concat;
 extern const struct tm_op_impl tm_op_pad;
 extern const struct tm_op_impl tm_op_quantize; /* QUANTIZE and DEQUANTIZE */
+/* ops_layer_norm.c */
+extern const struct tm_op_impl tm_op_layer_norm;
 
 /* Checks shared by ops_elementwise.c and ops_shape.c; each fails via tm_op_fail(). */
 int tm_ew_check_arity(struct tm_op_ctx *ctx, unsigned min_in, unsigned max_in);

@@ -760,6 +760,25 @@ static int infer_qlinear(struct ir_graph *g, struct ir_node *n)
 	return 0;
 }
 
+/* LayerNormalization: Y like X; the optional Mean and InvStdDev keep 1 on the normalized axes. */
+static int infer_layer_norm(struct ir_graph *g, struct ir_node *n)
+{
+	int64_t axis = ir_attr_int(n, "axis", -1), shape[IR_MAX_RANK];
+	const struct ir_tensor *x = T(0);
+
+	if (axis < 0)
+		axis += x->rank;
+	if (axis < 0 || axis >= x->rank)
+		return fail(g, n, "axis out of range");
+	set_shape(O(0), x->dtype, x->rank, x->shape);
+	for (int d = 0; d < x->rank; d++)
+		shape[d] = d < axis ? x->shape[d] : 1;
+	for (int k = 1; k < n->n_out; k++)
+		if (n->out[k] >= 0)
+			set_shape(O(k), IR_FLOAT, x->rank, shape);
+	return 0;
+}
+
 struct infer_rule {
 	const char *op;
 	int (*fn)(struct ir_graph *g, struct ir_node *n);
@@ -797,7 +816,7 @@ static const struct infer_rule rules[] = {
 	{ "QuantizeLinear", infer_quantize, 2 }, { "DequantizeLinear", infer_dequantize, 2 },
 	{ "QLinearConv", infer_qlinear, 8 }, { "QLinearMatMul", infer_qlinear, 8 },
 	{ "QLinearAdd", infer_qlinear, 8 }, { "QLinearMul", infer_qlinear, 8 },
-	{ "QGemm", infer_qlinear, 6 },
+	{ "QGemm", infer_qlinear, 6 }, { "LayerNormalization", infer_layer_norm, 2 },
 };
 
 /* Ops whose trailing inputs may be absent (empty names in ONNX). */
@@ -806,7 +825,7 @@ static int has_optional_inputs(const char *op)
 	static const char *const ops[] = { "Conv", "Gemm", "Clip", "Pad", "Slice", "ReduceMean",
 		"ReduceMax", "ReduceSum", "ReduceMin", "Squeeze", "Unsqueeze", "Dropout",
 		"QuantizeLinear", "DequantizeLinear", "QLinearConv", "QLinearAdd", "QLinearMul",
-		"QGemm" };
+		"QGemm", "LayerNormalization" };
 	for (size_t i = 0; i < sizeof(ops) / sizeof(ops[0]); i++)
 		if (!strcmp(op, ops[i]))
 			return 1;

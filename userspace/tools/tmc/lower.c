@@ -600,6 +600,40 @@ static int lower_batchnorm(struct ir_graph *g, int ni)
 	return lw_emit(g, ni, TM_OP_ADD, &o, sizeof(o), in2, 2, n->out[0]);
 }
 
+/* LayerNormalization (opset 17): one LAYER_NORM; scale and bias shaped like the normalized axes. */
+static int lower_layer_norm(struct ir_graph *g, int ni)
+{
+	struct ir_node *n = &g->n[ni];
+	const struct ir_tensor *x = &g->t[n->in[0]];
+	int64_t axis = ir_attr_int(n, "axis", -1), inner = 1, shape[IR_MAX_RANK];
+	int rank = x->rank;
+	struct tm_layer_norm_options o = { 0, ir_attr_float(n, "epsilon", 1e-5f) };
+	int ins[3] = { n->in[0], -1, -1 };
+
+	if (axis < 0)
+		axis += rank;
+	for (int d = (int)axis; d < rank; d++)
+		inner *= (shape[d - axis] = x->shape[d]);
+	/* x and n may move as tensors are added: only indices from here on. */
+	for (int k = 1; k < n->n_out; k++)
+		if (n->out[k] >= 0 && ir_consumers(g, n->out[k]))
+			return lw_fail(g, ni, "the Mean and InvStdDev outputs are not supported");
+	for (int k = 1; k < 3 && k < n->n_in; k++) {
+		int p = n->in[k];
+		if (p < 0)
+			continue;
+		if (!g->t[p].data || ir_numel(&g->t[p]) != inner)
+			return lw_fail(g, ni, "scale and bias must be constants of the normalized shape");
+		ins[k] = lw_const_f(g, ni, k == 1 ? "gamma" : "beta", rank - (int)axis, shape, NULL);
+		if (ins[k] < 0)
+			return -1;
+		for (int64_t i = 0; i < inner; i++)
+			((float *)g->t[ins[k]].data)[i] = ir_const_get_f(&g->t[p], i);
+	}
+	o.axis = (int32_t)axis;
+	return lw_emit(g, ni, TM_OP_LAYER_NORM, &o, sizeof(o), ins, 3, g->n[ni].out[0]);
+}
+
 /* ---- comparisons and If, as float 0/1 arithmetic ---------------------- */
 
 /* A new float tensor shaped like @like, produced by binary @op of @a and @b. */
@@ -733,7 +767,7 @@ static const struct lower_rule rules[] = {
 	{ "Concat", lower_concat }, { "Pad", lower_pad },
 	{ "ReduceMean", lower_reduce }, { "ReduceMax", lower_reduce }, { "ReduceSum", lower_reduce },
 	{ "ReduceMin", lower_reduce },
-	{ "BatchNormalization", lower_batchnorm },
+	{ "BatchNormalization", lower_batchnorm }, { "LayerNormalization", lower_layer_norm },
 	{ "Identity", lower_noop }, { "Dropout", lower_noop }, { "Cast", lower_noop },
 	{ "Greater", lower_compare }, { "GreaterOrEqual", lower_compare },
 	{ "Less", lower_compare }, { "LessOrEqual", lower_compare }, { "If", lower_if },

@@ -508,6 +508,134 @@ static int pass_fuse_act(struct ir_graph *g)
 	return changed;
 }
 
+/* ---- LayerNorm ------------------------------------------------------------ */
+
+/* The live node of opcode @op producing @t, or -1. */
+static int made_by(const struct ir_graph *g, int t, unsigned op)
+{
+	int p = t >= 0 ? g->t[t].producer : -1;
+	return p >= 0 && !g->n[p].dead && g->n[p].tm_op == op ? p : -1;
+}
+
+/* MEAN over the trailing axes from *@axis on, keeping dims; its input or -1. */
+static int trailing_mean(const struct ir_graph *g, int m, int *axis)
+{
+	const struct tm_reduce_options *o = (const void *)g->n[m].opts;
+	int r = g->t[g->n[m].in[0]].rank, a = r;
+
+	while (a > 0 && (o->axes_mask >> (a - 1) & 1))
+		a--;
+	if (a == r || !o->keep_dims || o->axes_mask != ((1u << r) - 1) - ((1u << a) - 1))
+		return -1;
+	*axis = a;
+	return g->n[m].in[0];
+}
+
+/* The constant operand of binary node @b whose other operand is @t; -1 if none. */
+static int const_operand(const struct ir_graph *g, int b, int t)
+{
+	const struct ir_node *n = &g->n[b];
+	int c = n->in[0] == t ? n->in[1] : n->in[1] == t ? n->in[0] : -1;
+
+	if (c < 0 || !g->t[c].data || g->t[c].dtype != IR_FLOAT || act_of((struct ir_node *)n)->kind)
+		return -1;
+	return c;
+}
+
+/* A float constant holding one value per element of the trailing axes from @axis of @x. */
+static int affine_const(const struct ir_graph *g, int c, int x, int axis)
+{
+	const struct ir_tensor *t = &g->t[c], *xt = &g->t[x];
+	int r = xt->rank;
+
+	if (c < 0 || t->rank > r)
+		return 0;
+	for (int d = 0; d < r; d++) {
+		int64_t dim = d < r - t->rank ? 1 : t->shape[d - (r - t->rank)];
+		if (dim != (d < axis ? 1 : xt->shape[d]))
+			return 0;
+	}
+	return 1;
+}
+
+/* The single-use node of opcode @op reading @t, or -1. */
+static int only_reader(const struct ir_graph *g, int t, unsigned op)
+{
+	int r = single_use(g, t) ? consumer(g, t) : -1;
+	return r >= 0 && g->n[r].tm_op == op ? r : -1;
+}
+
+/*
+ * (x - mean(x)) / sqrt(mean((x - mean(x))^2) + eps) [* gamma] [+ beta], over
+ * trailing axes, as lowered (Pow(d, 2) is MUL(d, d)), into one LAYER_NORM.
+ */
+static int fuse_layer_norm(struct ir_graph *g, int div)
+{
+	int ax1, ax2, x, nodes[9], nn = 0;
+	int d = g->n[div].in[0], sd = g->n[div].in[1];
+	int sub = made_by(g, d, TM_OP_SUB), sq = made_by(g, sd, TM_OP_SQRT);
+	int add = sq >= 0 ? made_by(g, g->n[sq].in[0], TM_OP_ADD) : -1;
+
+	/* d is read three times: twice by MUL(d, d), once by the DIV. */
+	if (sub < 0 || add < 0 || g->n[sub].in[1] < 0 || ir_consumers(g, d) != 3 ||
+	    ir_is_output(g, d) || !single_use(g, sd) || !single_use(g, g->n[sq].in[0]))
+		return 0;
+	int m1 = made_by(g, g->n[sub].in[1], TM_OP_MEAN);
+	int v = g->n[add].in[0], eps = g->n[add].in[1];
+	if (g->t[v].data) {
+		eps = v;
+		v = g->n[add].in[1];
+	}
+	int m2 = made_by(g, v, TM_OP_MEAN);
+	int sqr = m2 >= 0 ? made_by(g, g->n[m2].in[0], TM_OP_MUL) : -1;
+	if (m1 < 0 || sqr < 0 || !g->t[eps].data || ir_numel(&g->t[eps]) != 1 ||
+	    g->n[sqr].in[0] != d || g->n[sqr].in[1] != d || !single_use(g, v) ||
+	    !single_use(g, g->n[m2].in[0]) || !single_use(g, g->n[sub].in[1]) ||
+	    (x = trailing_mean(g, m1, &ax1)) < 0 || x != g->n[sub].in[0] ||
+	    trailing_mean(g, m2, &ax2) != g->n[sqr].out[0] || ax1 != ax2 ||
+	    g->t[x].dtype != IR_FLOAT || !(ir_const_get_f(&g->t[eps], 0) > 0))
+		return 0;
+	nodes[nn++] = m1, nodes[nn++] = sub, nodes[nn++] = sqr, nodes[nn++] = m2;
+	nodes[nn++] = add, nodes[nn++] = sq, nodes[nn++] = div;
+	int y = g->n[div].out[0], ins[3] = { x, -1, -1 };
+	for (int k = 1; k < 3; k++) {
+		int e = only_reader(g, y, k == 1 ? TM_OP_MUL : TM_OP_ADD);
+		int c = e >= 0 ? const_operand(g, e, y) : -1;
+		if (c < 0 || !affine_const(g, c, x, ax1))
+			continue;
+		int64_t shape[IR_MAX_RANK];
+		int rank = g->t[x].rank - ax1;
+		memcpy(shape, g->t[x].shape + ax1, sizeof(int64_t) * (size_t)rank);
+		ins[k] = ir_const_add(g, g->t[c].name, IR_FLOAT, rank, shape, g->t[c].data);
+		if (ins[k] < 0)
+			return -1;
+		nodes[nn++] = e;
+		y = g->n[e].out[0];
+	}
+	struct tm_layer_norm_options o = { ax1, ir_const_get_f(&g->t[eps], 0) };
+	char name[512];
+	snprintf(name, sizeof(name), "%s", g->n[div].name); /* g->n may move */
+	for (int k = 0; k < nn; k++)
+		g->n[nodes[k]].dead = 1;
+	return ir_node_add_tm(g, name, TM_OP_LAYER_NORM, &o, sizeof(o), ins, 3, &y, 1) < 0 ?
+	       -1 : 1;
+}
+
+static int pass_layer_norm(struct ir_graph *g)
+{
+	int changed = 0, n0 = g->n_n;
+
+	for (int i = 0; i < n0; i++) {
+		if (g->n[i].dead || g->n[i].tm_op != TM_OP_DIV)
+			continue;
+		int r = fuse_layer_norm(g, i);
+		if (r < 0)
+			return -1;
+		changed |= r;
+	}
+	return changed;
+}
+
 static int pass_dce(struct ir_graph *g)
 {
 	int changed = 0;
@@ -540,7 +668,7 @@ int tmc_optimize(struct ir_graph *g)
 		if (!c)
 			break;
 	}
-	if (pass_fuse_act(g) < 0)
+	if (pass_layer_norm(g) < 0 || pass_fuse_act(g) < 0)
 		return -1;
 	pass_dce(g);
 	return ir_compact(g);
