@@ -602,6 +602,50 @@ static void test_tmc_import_layer_norm_fused(void)
 	done(&c);
 }
 
+/* ---- grouped convolution ------------------------------------------------- */
+
+/* Conv group=2 (4 -> 6 channels, 3x3, pad 1) against a naive grouped reference. */
+static void test_tmc_import_grouped_conv(void)
+{
+	static const int64_t xs[] = { 1, 4, 5, 5 }, ys[] = { 1, 6, 5, 5 }, ws[] = { 6, 2, 3, 3 };
+	static const int64_t pads[] = { 1, 1, 1, 1 };
+	struct ob_graph g;
+	struct compiled c;
+	float x[100], y[150], *w = ob_alloc(sizeof(float) * 108);
+
+	for (int i = 0; i < 108; i++)
+		w[i] = (float)((i * 13) % 17 - 8) / 8.0f;
+	memset(&g, 0, sizeof(g));
+	g.in[g.n_in++] = ob_value("x", xs, 4);
+	g.out[g.n_out++] = ob_value("y", ys, 4);
+	g.init[g.n_init++] = ob_tensor_f("w", ws, 4, w);
+	g.node[g.n_node++] = ob_node("Conv", "gconv", "x", "w", E, "y", E, ob_attr_i("group", 2),
+				     ob_attr_ints("pads", pads, 4), NULL);
+	build(&c, &g, 13);
+	CHECK_EQ(c.ret, 0);
+	if (c.ret)
+		return done(&c);
+	CHECK_EQ(count_op(c.m, TM_OP_CONV_2D), 1);
+	for (int i = 0; i < 100; i++)
+		x[i] = (float)((i * 7) % 11 - 5) * 0.25f;
+	CHECK_EQ(run(c.m, x, sizeof(x), y, sizeof(y)), 0);
+	int bad = 0;
+	for (int o = 0; o < 6; o++)
+		for (int r = 0; r < 5; r++)
+			for (int q = 0; q < 5; q++) {
+				double acc = 0;
+				for (int i = 0; i < 2; i++)
+					for (int k = 0; k < 9; k++) {
+						int rr = r + k / 3 - 1, cc = q + k % 3 - 1, ic = o / 3 * 2 + i;
+						if (rr >= 0 && rr < 5 && cc >= 0 && cc < 5)
+							acc += (double)x[(ic * 5 + rr) * 5 + cc] * w[(o * 2 + i) * 9 + k];
+					}
+				bad += !(fabs(y[(o * 5 + r) * 5 + q] - acc) <= 1e-5 * (1 + fabs(acc)));
+			}
+	CHECK_EQ(bad, 0);
+	done(&c);
+}
+
 int main(void)
 {
 	TM_RUN(test_tmc_import_qdq_conv);
@@ -615,5 +659,6 @@ int main(void)
 	TM_RUN(test_tmc_import_node_unsupported);
 	TM_RUN(test_tmc_import_node_layer_norm);
 	TM_RUN(test_tmc_import_layer_norm_fused);
+	TM_RUN(test_tmc_import_grouped_conv);
 	TM_TEST_EXIT();
 }
