@@ -76,4 +76,5 @@ const struct tm_isa_ops tm_isa_dotprod = {
 	.panel_i8 = panel_i8,
 	.f32_nr = 8,
 	.gemm_f32 = tm_neon_gemm_f32,
+	TM_NEON_ROWS
 };

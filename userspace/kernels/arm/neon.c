@@ -4,8 +4,8 @@
  * multiply-accumulate; dotprod.c has the SDOT one) and the float GEMM behind
  * CONV_2D and FULLY_CONNECTED. Panels hold x itself (xoff 0).
  *
- * Only the GEMMs are here; depthwise, pools and elementwise rows are absent
- * from these tables, so those ops run the reference kernels on AArch64.
+ * The other rows (depthwise, pools, elementwise, activations, lookup,
+ * QUANTIZE) are in neon_rows.c, shared with the dotprod table.
  */
 #include "simd_neon.h"
 
@@ -77,34 +77,7 @@ static void panel_i16(const int8_t *src, size_t n, void *dst)
 
 /* ---- float GEMM: weights [blk][k][8] ---------------------------------------------- */
 
-static void store4_f32(float *out, float32x4_t v, size_t n)
-{
-	if (n >= 4) {
-		vst1q_f32(out, v);
-	} else if (n) {
-		float tmp[4];
 
-		vst1q_f32(tmp, v);
-		memcpy(out, tmp, n * sizeof(float));
-	}
-}
-
-static float32x4_t load4_f32(const float *p, size_t n)
-{
-	float tmp[4] = { 0 };
-
-	if (n >= 4)
-		return vld1q_f32(p);
-	memcpy(tmp, p, n * sizeof(float));
-	return vld1q_f32(tmp);
-}
-
-static float32x4_t clamp4(float32x4_t v, float32x4_t lo, float32x4_t hi)
-{
-	/* Select rather than vmaxq/vminq, which would turn NaN into a bound. */
-	v = vbslq_f32(vcltq_f32(v, lo), lo, v);
-	return vbslq_f32(vcgtq_f32(v, hi), hi, v);
-}
 
 static inline __attribute__((always_inline)) void
 gemm_f32_block(const struct tm_gemm_f32 *g, const void *const *rows, const int mr,
@@ -167,4 +140,5 @@ const struct tm_isa_ops tm_isa_neon = {
 	.panel_i8 = panel_i16,
 	.f32_nr = 8,
 	.gemm_f32 = tm_neon_gemm_f32,
+	TM_NEON_ROWS
 };

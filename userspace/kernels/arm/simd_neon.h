@@ -101,4 +101,68 @@ static inline int32_t tm_ld32(const void *p)
 	return v;
 }
 
+static inline void store4_f32(float *out, float32x4_t v, size_t n)
+{
+	if (n >= 4) {
+		vst1q_f32(out, v);
+	} else if (n) {
+		float tmp[4];
+
+		vst1q_f32(tmp, v);
+		memcpy(out, tmp, n * sizeof(float));
+	}
+}
+
+static inline float32x4_t load4_f32(const float *p, size_t n)
+{
+	float tmp[4] = { 0 };
+
+	if (n >= 4)
+		return vld1q_f32(p);
+	memcpy(tmp, p, n * sizeof(float));
+	return vld1q_f32(tmp);
+}
+
+static inline float32x4_t clamp4(float32x4_t v, float32x4_t lo, float32x4_t hi)
+{
+	/* Select rather than vmaxq/vminq, which would turn NaN into a bound. */
+	v = vbslq_f32(vcltq_f32(v, lo), lo, v);
+	return vbslq_f32(vcgtq_f32(v, hi), hi, v);
+}
+
+/* neon_rows.c: the rows both AArch64 tables share. */
+void tm_neon_dw_i8(const struct tm_dw_i8 *d, const int8_t *const *in, const int8_t *const *w,
+		   size_t ntaps, const int32_t *bias, int8_t *out);
+void tm_neon_dw_f32(size_t c, const float *const *in, const float *const *w, size_t ntaps,
+		    const float *bias, float lo, float hi, float *out);
+void tm_neon_max_i8(const int8_t *const *in, size_t ntaps, size_t c, int32_t lo, int32_t hi,
+		    int8_t *out);
+void tm_neon_avg_i8(const int8_t *const *in, size_t ntaps, size_t c, int32_t lo, int32_t hi,
+		    int8_t *out);
+void tm_neon_max_f32(const float *const *in, size_t ntaps, size_t c, float lo, float hi,
+		     float *out);
+void tm_neon_avg_f32(const float *const *in, size_t ntaps, size_t c, float lo, float hi,
+		     float *out);
+void tm_neon_add_i8(const struct tm_add_params *p, int sign, const int8_t *a, size_t sa,
+		    const int8_t *b, size_t sb, int8_t *out, size_t n);
+void tm_neon_mul_i8(const struct tm_mul_params *p, const int8_t *a, size_t sa,
+		    const int8_t *b, size_t sb, int8_t *out, size_t n);
+void tm_neon_minmax_i8(int is_max, const int8_t *a, size_t sa, const int8_t *b, size_t sb,
+		       int8_t *out, size_t n);
+void tm_neon_bin_f32(enum tm_fast_binop op, const float *a, size_t sa, const float *b,
+		     size_t sb, float lo, float hi, float *out, size_t n);
+void tm_neon_leaky_f32(const float *in, float *out, size_t n, float alpha);
+void tm_neon_clamp_f32(const float *in, float *out, size_t n, float lo, float hi);
+void tm_neon_lut_i8(const int8_t lut[256], const int8_t *in, int8_t *out, size_t n);
+void tm_neon_quantize_i8(const float *in, int8_t *out, size_t n, float scale, int32_t zp);
+
+#define TM_NEON_ROWS \
+	.dw_i8 = tm_neon_dw_i8, .dw_f32 = tm_neon_dw_f32, \
+	.max_i8 = tm_neon_max_i8, .avg_i8 = tm_neon_avg_i8, \
+	.max_f32 = tm_neon_max_f32, .avg_f32 = tm_neon_avg_f32, \
+	.add_i8 = tm_neon_add_i8, .mul_i8 = tm_neon_mul_i8, \
+	.minmax_i8 = tm_neon_minmax_i8, .bin_f32 = tm_neon_bin_f32, \
+	.leaky_f32 = tm_neon_leaky_f32, .clamp_f32 = tm_neon_clamp_f32, \
+	.lut_i8 = tm_neon_lut_i8, .quantize_i8 = tm_neon_quantize_i8,
+
 #endif /* TM_SIMD_NEON_H */
