@@ -17,7 +17,7 @@ RTL_TB_CFLAGS := -O2 -I$(CURDIR)/hw/tests/rtl
 
 # Blocks linted on their own (each is a top of its own testbench or will be
 # instantiated by tma_top).
-RTL_LINT_TOPS := tma_bytebuf tma_mac_array tma_requant tma_dma_rd
+RTL_LINT_TOPS := tma_bytebuf tma_mac_array tma_requant tma_dma_rd tma_dma_wr tma_layer tma_top
 
 .PHONY: rtl-lint rtl-unit
 rtl-lint:
@@ -74,3 +74,54 @@ rtl-cov:
 		printf '%-7s ' $$kind; verilator_coverage --annotate $(RTL_COV_DIR)/annotate-$$kind \
 			$(RTL_COV_DIR)/*-$$kind.dat | sed -n 's/^Total coverage/coverage/p'; \
 	done | tee $(RTL_COV_DIR)/summary.txt
+
+# The whole device for libtmsim's "rtl" engine: tma_top Verilated (-O2, FST
+# tracing compiled in, off unless TMSIM_RTL_FST is set) into a PIC static
+# library, plus the C++ glue hw/sim/rtl_engine.cpp. Parameters are Verilator
+# -G overrides and must match hw/sim/rtl_engine.h.
+RTL_TOP_DIR    := $(VL_DIR)/tma_top
+RTL_TOP_LIB    := $(RTL_TOP_DIR)/Vtma_top__ALL.a
+RTL_TOP_PARAMS := -GRows=8 -GCols=8 -GActKib=32 -GWgtKib=32 -GBusBytes=8 -GAddrBits=64
+VL_INC         := $(shell $(VERILATOR) --getenv VERILATOR_ROOT 2>/dev/null)/include
+RTL_GLUE_OBJ   := $(RTL_TOP_DIR)/rtl_engine.o
+
+$(RTL_TOP_LIB) $(RTL_TOP_DIR)/libverilated.a &: $(RTL_SRCS) hw/rtl/tma.vlt
+	@mkdir -p $(VL_DIR)
+	$(VERILATOR) --cc --build -j 2 $(VL_FLAGS) --trace-fst $(RTL_TOP_PARAMS) \
+		-Mdir $(RTL_TOP_DIR) --top-module tma_top -CFLAGS "-O2 -fPIC" \
+		$(RTL_SRCS) >$(VL_DIR)/tma_top.log
+	$(MAKE) -s -C $(RTL_TOP_DIR) -f Vtma_top.mk verilated.o verilated_fst_c.o \
+		verilated_threads.o >>$(VL_DIR)/tma_top.log
+	cd $(RTL_TOP_DIR) && rm -f libverilated.a && \
+		$(AR) rcs libverilated.a verilated.o verilated_fst_c.o verilated_threads.o
+
+$(RTL_GLUE_OBJ): hw/sim/rtl_engine.cpp hw/sim/rtl_engine.h hw/sim/engine.h $(RTL_TOP_LIB)
+	$(CXX) -O2 -fPIC -std=c++17 -Wall -Wextra -Werror -faligned-new \
+		-isystem $(RTL_TOP_DIR) -isystem $(VL_INC) -isystem $(VL_INC)/vltstd -Ihw/sim -Ihw/regs/generated \
+		-c $< -o $@
+
+# libtmsim_rtl.so: libtmsim with the "rtl" engine linked in. Kept apart from
+# libtmsim.so (TMSIM_ENGINE_OBJS) until the RTL matches the model on every
+# random job: linked there it becomes every user's default engine.
+RTL_ENGINE_OBJS := $(RTL_GLUE_OBJ) $(RTL_TOP_LIB) $(RTL_TOP_DIR)/libverilated.a
+RTL_TMSIM_OBJS  := $(patsubst %.c,$(BUILD)/%.o,hw/sim/tmsim.c hw/sim/tmsim_dtb.c $(TMA_MODEL_SRCS))
+RTL_TMSIM_SO    := $(BUILD)/lib/libtmsim_rtl.so
+
+$(RTL_TMSIM_SO): $(RTL_TMSIM_OBJS) $(RTL_ENGINE_OBJS)
+	@mkdir -p $(dir $@)
+	$(CC) -shared -Wl,-soname,libtmsim_rtl.so -Wl,--no-undefined $(LDFLAGS) -o $@ $^ \
+		-lstdc++ -lz -lm -pthread -lfdt
+
+# RTL against the model: seeded random jobs + directed error paths through
+# libtmsim (hw/tests/rtl/test_rtl_jobs.c). RTL_JOBS jobs per run.
+RTL_JOBS ?= 1000
+RTL_JOBS_BIN := $(BUILD)/tests/test_rtl_jobs
+$(RTL_JOBS_BIN): hw/tests/rtl/test_rtl_jobs.c tests/hw/tma_harness.h $(RTL_TMSIM_SO)
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -Iuapi -Iuserspace/include -Ihw/regs/generated -Ihw/sim -Itests/hw \
+		-Itests/unit $< -o $@ -L$(BUILD)/lib -ltmsim_rtl -Wl,-rpath,$(abspath $(BUILD)/lib)
+
+# Not in CHECK_TARGETS yet: see docs/hw.md (RTL status).
+.PHONY: rtl-jobs
+rtl-jobs: $(RTL_JOBS_BIN)
+	@tests/record.sh rtl-jobs $(RTL_JOBS_BIN) $(RTL_JOBS)

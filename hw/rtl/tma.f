@@ -5,3 +5,6 @@ hw/rtl/tma_bytebuf.sv
 hw/rtl/tma_mac_array.sv
 hw/rtl/tma_requant.sv
 hw/rtl/tma_dma_rd.sv
+hw/rtl/tma_dma_wr.sv
+hw/rtl/tma_layer.sv
+hw/rtl/tma_top.sv

@@ -9,7 +9,8 @@
 // access ever leaves its region whatever the caller computed.
 //
 // Granularity is the nibble, because packed int4 weight rows of an odd-sized
-// reduction start mid-byte. Source beats are realigned with one barrel
+// reduction start mid-byte (and a depthwise int4 weight lands in one nibble
+// of its lane's word). Source beats are realigned with one barrel
 // shifter: destination word j is a window of two consecutive source beats.
 // Nibbles past the span's end are written as zero (the int4 tail of a row
 // must not carry the next row's first weight into the MAC array).
@@ -34,6 +35,7 @@ module tma_dma_rd #(
   input  logic              offset_nib_i,  // start at the high nibble
   input  logic [31:0]       len_nib_i,     // nibbles, > 0
   input  logic [DstAw+$clog2(BusBytes)-1:0] dst_byte_i,
+  input  logic              dst_nib_i,     // start at the high nibble
 
   output logic              done_o,        // pulse: all words written
   output logic              fault_o,       // pulse: span outside the region
@@ -75,7 +77,7 @@ module tma_dma_rd #(
     end_c  = 65'(offset_i) + 65'(span_c);
     src_c  = region_base_i + offset_i;
     ps_c   = {src_c[BB-1:0], offset_nib_i};
-    pd_c   = {dst_byte_i[BB-1:0], 1'b0};
+    pd_c   = {dst_byte_i[BB-1:0], dst_nib_i};
   end
 
   // The word to emit this cycle: on a response (window {rsp, prev}), or the
