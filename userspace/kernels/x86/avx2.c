@@ -13,58 +13,71 @@
 /* Row loops must unroll fully, or the accumulators live in memory. */
 #define UNROLL_ROWS _Pragma("GCC unroll 4")
 
-/* ---- int8 GEMM: int16 elements, weights [blk][kp / 2][8][2] ------------------ */
+/* ---- int8 GEMM: int16 elements, weights [blk][kp / 2][16][2] ----------------- */
 
 /*
- * @mr rows (a constant after inlining) by 8 channels: short row groups get
- * their own unrolled copy instead of repeating rows.
+ * @mr rows (a constant after inlining) by 16 channels, two vectors of 8, so
+ * each broadcast serves both; short row groups get their own unrolled copy
+ * instead of repeating rows.
  */
 static inline __attribute__((always_inline)) void
-gemm_i8_block(const struct tm_gemm_i8 *g, const void *const *rows, const int mr, __m256i init,
-	      const int8_t *w, int8_t *out, size_t ldo, size_t n0, size_t nv)
+gemm_i8_block(const struct tm_gemm_i8 *g, const void *const *rows, const int mr, __m256i i0,
+	      __m256i i1, const int8_t *w, int8_t *out, size_t ldo, size_t n0, size_t nv)
 {
-	__m256i acc[MR];
+	__m256i c0[MR], c1[MR];
 
 	UNROLL_ROWS
-	for (int r = 0; r < mr; r++)
-		acc[r] = init;
+	for (int r = 0; r < mr; r++) {
+		c0[r] = i0;
+		c1[r] = i1;
+	}
 	for (size_t s = 0; s < g->nseg; s++) {
 		const int16_t *a[MR];
 
 		UNROLL_ROWS
 		for (int r = 0; r < mr; r++)
 			a[r] = rows[r * g->nseg + s];
-		for (size_t j = 0; j < g->segp; j += 2, w += 16) {
-			__m256i wv = _mm256_cvtepi8_epi16(_mm_loadu_si128((const __m128i *)w));
+		for (size_t j = 0; j < g->segp; j += 2, w += 32) {
+			__m256i w0 = _mm256_cvtepi8_epi16(_mm_loadu_si128((const __m128i *)w));
+			__m256i w1 = _mm256_cvtepi8_epi16(_mm_loadu_si128((const __m128i *)(w + 16)));
 
 			UNROLL_ROWS
-			for (int r = 0; r < mr; r++)
-				acc[r] = _mm256_add_epi32(acc[r], _mm256_madd_epi16(
-					_mm256_set1_epi32(tm_ld32(a[r] + j)), wv));
+			for (int r = 0; r < mr; r++) {
+				__m256i x = _mm256_set1_epi32(tm_ld32(a[r] + j));
+
+				c0[r] = _mm256_add_epi32(c0[r], _mm256_madd_epi16(x, w0));
+				c1[r] = _mm256_add_epi32(c1[r], _mm256_madd_epi16(x, w1));
+			}
 		}
 	}
 	UNROLL_ROWS
-	for (int r = 0; r < mr; r++)
-		tm_store8_i8(out + r * ldo + n0, tm_rq_avx2(acc[r], &g->rq, n0), nv);
+	for (int r = 0; r < mr; r++) {
+		tm_store8_i8(out + r * ldo + n0, tm_rq_avx2(c0[r], &g->rq, n0), nv);
+		if (nv > 8)
+			tm_store8_i8(out + r * ldo + n0 + 8, tm_rq_avx2(c1[r], &g->rq, n0 + 8),
+				     nv - 8);
+	}
 }
 
 static void gemm_i8(const struct tm_gemm_i8 *g, const void *const *rows, size_t m,
 		    const int32_t *bias, int8_t *out, size_t ldo)
 {
-	for (size_t n0 = 0; n0 < g->n; n0 += 8) {
-		size_t nv = g->n - n0 < 8 ? g->n - n0 : 8;
+	for (size_t n0 = 0; n0 < g->n; n0 += 16) {
+		size_t nv = g->n - n0 < 16 ? g->n - n0 : 16, r0 = 0, ns = g->nseg;
 		const int8_t *wb = g->w + n0 * g->kp;
-		__m256i init = _mm256_loadu_si256((const __m256i *)(g->corr + n0));
-		size_t r0 = 0;
+		__m256i i0 = _mm256_loadu_si256((const __m256i *)(g->corr + n0));
+		__m256i i1 = _mm256_loadu_si256((const __m256i *)(g->corr + n0 + 8));
 
-		if (bias)
-			init = _mm256_add_epi32(init, tm_load8_i32(bias + n0, nv));
+		if (bias) {
+			i0 = _mm256_add_epi32(i0, tm_load8_i32(bias + n0, nv));
+			i1 = _mm256_add_epi32(i1, tm_load8_i32(bias + n0 + 8, nv > 8 ? nv - 8 : 0));
+		}
 		for (; r0 + MR <= m; r0 += MR)
-			gemm_i8_block(g, rows + r0 * g->nseg, MR, init, wb, out + r0 * ldo, ldo, n0, nv);
+			gemm_i8_block(g, rows + r0 * ns, MR, i0, i1, wb, out + r0 * ldo, ldo, n0, nv);
 		switch (m - r0) {
-		case 3: gemm_i8_block(g, rows + r0 * g->nseg, 3, init, wb, out + r0 * ldo, ldo, n0, nv); break;
-		case 2: gemm_i8_block(g, rows + r0 * g->nseg, 2, init, wb, out + r0 * ldo, ldo, n0, nv); break;
-		case 1: gemm_i8_block(g, rows + r0 * g->nseg, 1, init, wb, out + r0 * ldo, ldo, n0, nv); break;
+		case 3: gemm_i8_block(g, rows + r0 * ns, 3, i0, i1, wb, out + r0 * ldo, ldo, n0, nv); break;
+		case 2: gemm_i8_block(g, rows + r0 * ns, 2, i0, i1, wb, out + r0 * ldo, ldo, n0, nv); break;
+		case 1: gemm_i8_block(g, rows + r0 * ns, 1, i0, i1, wb, out + r0 * ldo, ldo, n0, nv); break;
 		}
 	}
 }
@@ -507,7 +520,7 @@ void tm_avx2_bin_f32(enum tm_fast_binop op, const float *a, size_t sa, const flo
 }
 
 const struct tm_isa_ops tm_isa_avx2 = {
-	.i8_nr = 8, .i8_kr = 2, .i8_a16 = 1, .i8_xoff = 128,
+	.i8_nr = 16, .i8_kr = 2, .i8_a16 = 1, .i8_xoff = 128,
 	.gemm_i8 = gemm_i8,
 	.f32_nr = 16,
 	.gemm_f32 = gemm_f32,
