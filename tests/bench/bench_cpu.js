@@ -78,6 +78,21 @@ function tmrunMedianUs(bin, name) {
 	return NaN;
 }
 
+// Where an int8 run spends its time: op types by share of the profiled
+// layer times (a separate run, so profiling does not touch the medians).
+function tmrunHotOps(bin) {
+	const out = execFileSync(tmrun, [bin, '--device', 'cpu', '--json', '--profile', '--repeat',
+		'50'], { stdio: ['ignore', 'pipe', 'ignore'] });
+	const by = {};
+	let total = 0;
+	for (const l of JSON.parse(out).layers || []) {
+		by[l.op] = (by[l.op] || 0) + l.ns;
+		total += l.ns;
+	}
+	return Object.entries(by).sort((a, b) => b[1] - a[1]).slice(0, 2)
+		.map(([op, ns]) => `${op} ${Math.round((100 * ns) / (total || 1))}%`).join(', ');
+}
+
 function machine() {
 	const cpu = os.cpus()[0].model.trim();
 	let flags = '';
@@ -118,13 +133,13 @@ function markdown(m, rows) {
 	       '(`--device cpu`). Ratio = ONNX Runtime float time / tmrun time (above 1: ' +
 	       'tmrun is faster). Targets: int8 >= 2x, float >= 1/1.2 = 0.83x.');
 	l.push('');
-	l.push('| model | ORT float | tmrun float | ratio | tmrun int8 | ratio | float target | int8 target |');
-	l.push('|---|---:|---:|---:|---:|---:|:---:|:---:|');
+	l.push('| model | ORT float | tmrun float | ratio | tmrun int8 | ratio | float target | int8 target | int8 time goes to |');
+	l.push('|---|---:|---:|---:|---:|---:|:---:|:---:|---|');
 	for (const r of rows) {
 		const rf = r.ort / r.float, ri = r.ort / r.int8;
 		l.push(`| ${r.model} | ${fmt(r.ort)} | ${fmt(r.float)} | ${rf.toFixed(2)}x | ` +
 		       `${fmt(r.int8)} | ${ri.toFixed(2)}x | ${rf >= 1 / 1.2 ? 'met' : 'MISSED'} | ` +
-		       `${ri >= 2 ? 'met' : 'MISSED'} |`);
+		       `${ri >= 2 ? 'met' : 'MISSED'} | ${r.hot} |`);
 	}
 	l.push('');
 	return l.join('\n');
@@ -151,6 +166,7 @@ async function main() {
 		const r = { model: name, ort: await ortMedianUs(name) };
 		r.float = tmrunMedianUs(path.join(binDir, name + '.float.bin'), name);
 		r.int8 = tmrunMedianUs(path.join(binDir, name + '.int8.bin'), name);
+		r.hot = tmrunHotOps(path.join(binDir, name + '.int8.bin'));
 		console.log(`${name}: ORT ${fmt(r.ort)}, tmrun float ${fmt(r.float)} ` +
 			    `(${(r.ort / r.float).toFixed(2)}x), int8 ${fmt(r.int8)} ` +
 			    `(${(r.ort / r.int8).toFixed(2)}x)`);
