@@ -85,6 +85,34 @@ gemm_i8_block(const struct tm_gemm_i8 *g, const void *const *rows, const int mr,
 		store16_i8(out + r * ldo + n0, rq512(acc[r], &g->rq, n0), nv);
 }
 
+/* A single row: four partial sums (exact: int32 sums wrap associatively). */
+static void gemm_i8_row(const struct tm_gemm_i8 *g, const void *const *rows, __m512i init,
+			const int8_t *w, int8_t *out, size_t n0, size_t nv)
+{
+	__m512i c0 = init, c1 = _mm512_setzero_si512(), c2 = c1, c3 = c1;
+
+	for (size_t s = 0; s < g->nseg; s++) {
+		const uint8_t *a = rows[s];
+		size_t j = 0;
+
+		for (; j + 16 <= g->segp; j += 16, w += 256) {
+			c0 = _mm512_dpbusd_epi32(c0, _mm512_set1_epi32(tm_ld32(a + j)),
+						 _mm512_loadu_si512(w));
+			c1 = _mm512_dpbusd_epi32(c1, _mm512_set1_epi32(tm_ld32(a + j + 4)),
+						 _mm512_loadu_si512(w + 64));
+			c2 = _mm512_dpbusd_epi32(c2, _mm512_set1_epi32(tm_ld32(a + j + 8)),
+						 _mm512_loadu_si512(w + 128));
+			c3 = _mm512_dpbusd_epi32(c3, _mm512_set1_epi32(tm_ld32(a + j + 12)),
+						 _mm512_loadu_si512(w + 192));
+		}
+		for (; j < g->segp; j += 4, w += 64)
+			c0 = _mm512_dpbusd_epi32(c0, _mm512_set1_epi32(tm_ld32(a + j)),
+						 _mm512_loadu_si512(w));
+	}
+	c0 = _mm512_add_epi32(_mm512_add_epi32(c0, c1), _mm512_add_epi32(c2, c3));
+	store16_i8(out + n0, rq512(c0, &g->rq, n0), nv);
+}
+
 static void gemm_i8(const struct tm_gemm_i8 *g, const void *const *rows, size_t m,
 		    const int32_t *bias, int8_t *out, size_t ldo)
 {
@@ -100,7 +128,7 @@ static void gemm_i8(const struct tm_gemm_i8 *g, const void *const *rows, size_t 
 		switch (m - r0) {
 		case 3: gemm_i8_block(g, rows + r0 * ns, 3, init, wb, out + r0 * ldo, ldo, n0, nv); break;
 		case 2: gemm_i8_block(g, rows + r0 * ns, 2, init, wb, out + r0 * ldo, ldo, n0, nv); break;
-		case 1: gemm_i8_block(g, rows + r0 * ns, 1, init, wb, out + r0 * ldo, ldo, n0, nv); break;
+		case 1: gemm_i8_row(g, rows + r0 * ns, init, wb, out + r0 * ldo, n0, nv); break;
 		}
 	}
 }
@@ -119,7 +147,14 @@ static void panel_i8(const int8_t *src, size_t n, void *dst)
 	}
 }
 
-/* ---- float GEMM: weights [blk][k][32] ----------------------------------------------- */
+/* ---- float GEMM: weights [blk][k][16] ------------------------------------------- */
+
+/*
+ * One vector of 16 channels by up to 8 rows: narrow blocks waste fewer lanes
+ * on these models' 24..96 channels than 32-wide ones, and 8 rows still give
+ * 8 independent FMA chains.
+ */
+#define MR_F32 8
 
 static __m512 clamp512(__m512 v, __m512 lo, __m512 hi)
 {
@@ -128,59 +163,108 @@ static __m512 clamp512(__m512 v, __m512 lo, __m512 hi)
 
 static inline __attribute__((always_inline)) void
 gemm_f32_block(const struct tm_gemm_f32 *g, const void *const *rows, const int mr, __m512 b0,
-	       __m512 b1, const float *w, float *out, size_t ldo, __mmask16 k0, __mmask16 k1)
+	       const float *w, float *out, size_t ldo, __mmask16 k0)
 {
 	const __m512 lo = _mm512_set1_ps(g->act_min), hi = _mm512_set1_ps(g->act_max);
-	__m512 c0[MR], c1[MR];
+	__m512 c[MR_F32];
 
-	UNROLL_ROWS
-	for (int r = 0; r < mr; r++) {
-		c0[r] = b0;
-		c1[r] = b1;
-	}
+	_Pragma("GCC unroll 8")
+	for (int r = 0; r < mr; r++)
+		c[r] = b0;
 	for (size_t s = 0; s < g->nseg; s++) {
-		const float *a[MR];
+		const float *a[MR_F32];
 
-		UNROLL_ROWS
+		_Pragma("GCC unroll 8")
 		for (int r = 0; r < mr; r++)
 			a[r] = rows[r * g->nseg + s];
-		for (size_t j = 0; j < g->seglen; j++, w += 32) {
-			__m512 w0 = _mm512_loadu_ps(w), w1 = _mm512_loadu_ps(w + 16);
+		for (size_t j = 0; j < g->seglen; j++, w += 16) {
+			__m512 wv = _mm512_loadu_ps(w);
 
-			UNROLL_ROWS
-			for (int r = 0; r < mr; r++) {
-				__m512 x = _mm512_set1_ps(a[r][j]);
-
-				c0[r] = _mm512_fmadd_ps(x, w0, c0[r]);
-				c1[r] = _mm512_fmadd_ps(x, w1, c1[r]);
-			}
+			_Pragma("GCC unroll 8")
+			for (int r = 0; r < mr; r++)
+				c[r] = _mm512_fmadd_ps(_mm512_set1_ps(a[r][j]), wv, c[r]);
 		}
 	}
-	UNROLL_ROWS
-	for (int r = 0; r < mr; r++) {
-		_mm512_mask_storeu_ps(out + r * ldo, k0, clamp512(c0[r], lo, hi));
-		_mm512_mask_storeu_ps(out + r * ldo + 16, k1, clamp512(c1[r], lo, hi));
+	_Pragma("GCC unroll 8")
+	for (int r = 0; r < mr; r++)
+		_mm512_mask_storeu_ps(out + r * ldo, k0, clamp512(c[r], lo, hi));
+}
+
+/*
+ * A single row (FULLY_CONNECTED at batch 1): four partial sums over
+ * alternating k, so four FMA chains overlap instead of one waiting on
+ * itself; they are added at the end (a different summation order, within
+ * the float tolerance).
+ */
+static void gemm_f32_row(const struct tm_gemm_f32 *g, const void *const *rows, __m512 b0,
+			 const float *w, float *out, __mmask16 k0)
+{
+	__m512 c0 = b0, c1 = _mm512_setzero_ps(), c2 = c1, c3 = c1;
+
+	for (size_t s = 0; s < g->nseg; s++) {
+		const float *a = rows[s];
+		size_t j = 0;
+
+		for (; j + 4 <= g->seglen; j += 4, w += 64) {
+			c0 = _mm512_fmadd_ps(_mm512_set1_ps(a[j]), _mm512_loadu_ps(w), c0);
+			c1 = _mm512_fmadd_ps(_mm512_set1_ps(a[j + 1]), _mm512_loadu_ps(w + 16), c1);
+			c2 = _mm512_fmadd_ps(_mm512_set1_ps(a[j + 2]), _mm512_loadu_ps(w + 32), c2);
+			c3 = _mm512_fmadd_ps(_mm512_set1_ps(a[j + 3]), _mm512_loadu_ps(w + 48), c3);
+		}
+		for (; j < g->seglen; j++, w += 16)
+			c0 = _mm512_fmadd_ps(_mm512_set1_ps(a[j]), _mm512_loadu_ps(w), c0);
 	}
+	c0 = _mm512_add_ps(_mm512_add_ps(c0, c1), _mm512_add_ps(c2, c3));
+	_mm512_mask_storeu_ps(out, k0, clamp512(c0, _mm512_set1_ps(g->act_min),
+						_mm512_set1_ps(g->act_max)));
 }
 
 static void gemm_f32(const struct tm_gemm_f32 *g, const void *const *rows, size_t m,
 		     const float *bias, float *out, size_t ldo)
 {
-	for (size_t n0 = 0; n0 < g->n; n0 += 32) {
-		size_t nv = g->n - n0 < 32 ? g->n - n0 : 32, r0 = 0, ns = g->nseg;
-		__mmask16 k0 = lanes(nv), k1 = lanes(nv > 16 ? nv - 16 : 0);
+	for (size_t n0 = 0; n0 < g->n; n0 += 16) {
+		size_t nv = g->n - n0 < 16 ? g->n - n0 : 16, r0 = 0, ns = g->nseg;
+		__mmask16 k0 = lanes(nv);
 		const float *wb = g->w + n0 * g->nseg * g->seglen;
 		__m512 b0 = bias ? _mm512_maskz_loadu_ps(k0, bias + n0) : _mm512_setzero_ps();
-		__m512 b1 = bias ? _mm512_maskz_loadu_ps(k1, bias + n0 + 16) : _mm512_setzero_ps();
 		float *o = out + n0;
 
-		for (; r0 + MR <= m; r0 += MR)
-			gemm_f32_block(g, rows + r0 * ns, MR, b0, b1, wb, o + r0 * ldo, ldo, k0, k1);
+		for (; r0 + MR_F32 <= m; r0 += MR_F32)
+			gemm_f32_block(g, rows + r0 * ns, MR_F32, b0, wb, o + r0 * ldo, ldo, k0);
 		switch (m - r0) {
-		case 3: gemm_f32_block(g, rows + r0 * ns, 3, b0, b1, wb, o + r0 * ldo, ldo, k0, k1); break;
-		case 2: gemm_f32_block(g, rows + r0 * ns, 2, b0, b1, wb, o + r0 * ldo, ldo, k0, k1); break;
-		case 1: gemm_f32_block(g, rows + r0 * ns, 1, b0, b1, wb, o + r0 * ldo, ldo, k0, k1); break;
+		case 7: gemm_f32_block(g, rows + r0 * ns, 7, b0, wb, o + r0 * ldo, ldo, k0); break;
+		case 6: gemm_f32_block(g, rows + r0 * ns, 6, b0, wb, o + r0 * ldo, ldo, k0); break;
+		case 5: gemm_f32_block(g, rows + r0 * ns, 5, b0, wb, o + r0 * ldo, ldo, k0); break;
+		case 4: gemm_f32_block(g, rows + r0 * ns, 4, b0, wb, o + r0 * ldo, ldo, k0); break;
+		case 3: gemm_f32_block(g, rows + r0 * ns, 3, b0, wb, o + r0 * ldo, ldo, k0); break;
+		case 2: gemm_f32_block(g, rows + r0 * ns, 2, b0, wb, o + r0 * ldo, ldo, k0); break;
+		case 1: gemm_f32_row(g, rows + r0 * ns, b0, wb, o + r0 * ldo, k0); break;
 		}
+	}
+}
+
+/*
+ * The table lookup, 64 codes at a time: vpshufb looks up 16 entries by the
+ * low nibble; the high nibble picks, by mask, which of the 16 rows lands.
+ */
+static void lut_i8(const int8_t lut[256], const int8_t *in, int8_t *out, size_t n)
+{
+	const __m512i lo_mask = _mm512_set1_epi8(0x0f), flip = _mm512_set1_epi8(-128);
+	__m512i rows[16];
+
+	for (int h = 0; h < 16; h++)
+		rows[h] = _mm512_broadcast_i32x4(_mm_loadu_si128((const __m128i *)(lut + 16 * h)));
+	for (size_t i = 0; i < n; i += 64) {
+		__mmask64 k = n - i >= 64 ? ~(__mmask64)0 : ((__mmask64)1 << (n - i)) - 1;
+		__m512i x = _mm512_xor_si512(_mm512_maskz_loadu_epi8(k, in + i), flip);
+		__m512i lo = _mm512_and_si512(x, lo_mask);
+		__m512i hi = _mm512_and_si512(_mm512_srli_epi16(x, 4), lo_mask);
+		__m512i r = _mm512_setzero_si512();
+
+		for (int h = 0; h < 16; h++)
+			r = _mm512_mask_shuffle_epi8(r, _mm512_cmpeq_epi8_mask(hi, _mm512_set1_epi8((char)h)),
+						     rows[h], lo);
+		_mm512_mask_storeu_epi8(out + i, k, r);
 	}
 }
 
@@ -211,7 +295,7 @@ static void dw_i8(const struct tm_dw_i8 *d, const int8_t *const *in, const int8_
 const struct tm_isa_ops tm_isa_vnni = {
 	.i8_nr = 16, .i8_kr = 4, .i8_a16 = 0, .i8_xoff = 128,
 	.gemm_i8 = gemm_i8,
-	.f32_nr = 32,
+	.f32_nr = 16,
 	.gemm_f32 = gemm_f32,
 	.dw_i8 = dw_i8,
 	.dw_f32 = tm_avx2_dw_f32,
@@ -225,7 +309,7 @@ const struct tm_isa_ops tm_isa_vnni = {
 	.minmax_i8 = tm_avx2_minmax_i8,
 	.leaky_f32 = tm_avx2_leaky_f32,
 	.clamp_f32 = tm_avx2_clamp_f32,
-	.lut_i8 = tm_avx2_lut_i8,
+	.lut_i8 = lut_i8,
 	.quantize_i8 = tm_avx2_quantize_i8,
 	.panel_i8 = panel_i8,
 };
