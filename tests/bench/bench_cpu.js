@@ -133,6 +133,16 @@ function markdown(m, rows) {
 	       '(`--device cpu`). Ratio = ONNX Runtime float time / tmrun time (above 1: ' +
 	       'tmrun is faster). Targets: int8 >= 2x, float >= 1/1.2 = 0.83x.');
 	l.push('');
+	l.push('What runs: the optimised CPU kernels of userspace/kernels/dispatch.h, the ' +
+	       'variant picked from CPUID once per op at prepare (TM_CPU=ref|avx2|vnni|neon|' +
+	       'dotprod forces one). CONV_2D and FULLY_CONNECTED are GEMMs over weights packed ' +
+	       'in prepare (int8: AVX-512 VNNI VPDPBUSD, AVX2 VPMADDWD, AArch64 SDOT or ' +
+	       'SMLAL; float: FMA), reading the input through row pointers into one padded ' +
+	       'copy; depthwise, pools, elementwise rows, float activations and int8 ' +
+	       'activation tables are vectorised too. int8 results are bit-identical to the ' +
+	       'reference kernels on every variant (tests/unit/test_kernels_fast.c, ' +
+	       'aarch64-check under qemu).');
+	l.push('');
 	l.push('| model | ORT float | tmrun float | ratio | tmrun int8 | ratio | float target | int8 target | int8 time goes to |');
 	l.push('|---|---:|---:|---:|---:|---:|:---:|:---:|---|');
 	for (const r of rows) {
