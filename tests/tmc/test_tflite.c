@@ -200,6 +200,71 @@ static void test_tflite_conv_same_padding(void)
 	tb_free(&b);
 }
 
+/* A conv model: x [1, h, 6, 2], w [3, 3, 3, 2], y [1, yh, 3, 3], SAME, stride 2. */
+static int conv_model(struct tb *b, int h, int yh)
+{
+	static const float w[54];
+	struct tfl_tensor_spec t[] = {
+		{ .name = "x", .type = TF_F32, .rank = 4, .shape = { 1, h, 6, 2 } },
+		{ .name = "w", .type = TF_F32, .rank = 4, .shape = { 3, 3, 3, 2 }, .data = w,
+		  .data_size = sizeof(w) },
+		{ .name = "y", .type = TF_F32, .rank = 4, .shape = { 1, yh, 3, 3 } },
+	};
+	struct tfl_op_spec op = { .code = OP_CONV, .in = { 0, 1, -1 }, .n_in = 3, .out = { 2 },
+				  .n_out = 1, .opt_type = 1, .n_opt = 3, .opt = { 0, 2, 2 } };
+	struct tfl_model_spec m = { t, 3, &op, 1, { 0 }, 1, { 2 }, 1 };
+	return build(&m, b);
+}
+
+/* Shapes the file states must be the ones the operators compute... */
+static void test_tflite_shape_mismatch(void)
+{
+	struct tb b;
+	struct ir_graph *g = NULL;
+	char err[512] = "";
+
+	if (conv_model(&b, 5, 2))
+		return;
+	CHECK_EQ(tmc_import_tflite_buf(b.p, b.n, NULL, &g, err, sizeof(err)), -EINVAL);
+	CHECK_STR_CONTAINS(err, "operator 0 (CONV_2D, output 'y'): output shape 1x2x3x3 in the "
+			   "file, but its inputs give 1x3x3x3");
+	CHECK(!g);
+	tb_free(&b);
+}
+
+/* ...unless --shape rebinds an input: then every shape is re-inferred. */
+static void test_tflite_shape_rebind(void)
+{
+	struct tb b;
+	struct ir_graph *g = NULL;
+	char err[512] = "";
+	struct tmc_opts o;
+
+	memset(&o, 0, sizeof(o));
+	CHECK_EQ(tmc_parse_bind("x=1x9x6x2", &o.binds[0]), 0);
+	o.n_binds = 1;
+	if (conv_model(&b, 5, 3))
+		return;
+	CHECK_EQ(tmc_import_tflite_buf(b.p, b.n, &o, &g, err, sizeof(err)), 0);
+	if (g) {
+		const struct ir_tensor *y = &g->t[g->out[0]];
+		const struct tm_conv_options *co = (const void *)g->n[0].opts;
+		CHECK_EQ(y->rank, 4);
+		CHECK_EQ(y->shape[1], 5); /* ceil(9 / 2) */
+		CHECK_EQ(y->shape[2], 3);
+		CHECK_EQ(co->pad_top + co->pad_bottom, 2); /* (5 - 1) * 2 + 3 - 9 */
+		ir_graph_free(g);
+		g = NULL;
+	}
+	CHECK_EQ(tmc_parse_bind("x=1x9x6", &o.binds[0]), 0);
+	CHECK_EQ(tmc_import_tflite_buf(b.p, b.n, &o, &g, err, sizeof(err)), -EINVAL);
+	CHECK_STR_CONTAINS(err, "--shape x: the input is 1x5x6x2, rank 4, not 3");
+	CHECK_EQ(tmc_parse_bind("nope=1x9x6x2", &o.binds[0]), 0);
+	CHECK_EQ(tmc_import_tflite_buf(b.p, b.n, &o, &g, err, sizeof(err)), -EINVAL);
+	CHECK_STR_CONTAINS(err, "--shape nope: the model has no input of that name");
+	tb_free(&b);
+}
+
 /*
  * int8 FC, per-channel weights: the file's scales and zero points are kept.
  * The multipliers s_x * s_w[c] / s_y are 1 and 1/2 and the accumulators
@@ -410,6 +475,8 @@ int main(void)
 {
 	TM_RUN(test_tflite_float_fc_add_relu);
 	TM_RUN(test_tflite_conv_same_padding);
+	TM_RUN(test_tflite_shape_mismatch);
+	TM_RUN(test_tflite_shape_rebind);
 	TM_RUN(test_tflite_int8_fc_keeps_quantization);
 	TM_RUN(test_tflite_truncated_every_byte);
 	TM_RUN(test_tflite_wrong_types);

@@ -6,17 +6,18 @@
 # tmrun (tests/tmc/tflite_compare.py). hey_jarvis is left out: its .tflite
 # runs the detector in an IF with subgraphs, which the importer does not read.
 TFLITE_DIR    := $(MODELS_DIR)/tflite
-# Also left out: the melspectrogram .tflite fixes its input at 1x1 samples
-# (its convolutions need 512) and tmc does not re-infer TFLite shapes; the
-# package's hey_rhasspy .tflite is another model than its .onnx (none of its
-# 9 weight tensors occurs in the .onnx file, while all of hey_mycroft's and
-# alexa's do), so their outputs differ by design.
-TFLITE_MODELS := $(filter-out melspectrogram hey_jarvis% hey_rhasspy%,$(OWW_MODELS))
+# Also left out: the package's hey_rhasspy .tflite is another model than its
+# .onnx (none of its 9 weight tensors occurs in the .onnx file, while all of
+# hey_mycroft's and alexa's do), so their outputs differ by design.
+TFLITE_MODELS := $(filter-out hey_jarvis% hey_rhasspy%,$(OWW_MODELS))
+# The melspectrogram .tflite stores its input as 1x1 samples: bound like the
+# ONNX form (1280 new + 480 overlap samples), every shape is re-inferred.
+TFLITE_ARGS_melspectrogram := --shape serving_default_input:0=1x1760
 TFLITE_FLOAT  := $(TFLITE_MODELS:%=$(TFLITE_DIR)/%.float.bin)
 
 $(TFLITE_DIR)/%.float.bin: $(MODELS_STAMP) $(BUILD)/bin/tmc
 	@mkdir -p $(dir $@)
-	$(BUILD)/bin/tmc compile $(MODELS_SRC)/$*.tflite -o $@
+	$(BUILD)/bin/tmc compile $(MODELS_SRC)/$*.tflite -o $@ $(TFLITE_ARGS_$*)
 
 .PHONY: tflite-models tflite-check
 tflite-models: $(TFLITE_FLOAT)

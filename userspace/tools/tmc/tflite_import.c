@@ -273,7 +273,7 @@ static int import_op(struct tfl *c, uint32_t oi)
 	for (int k = 0; k < r->min_in; k++)
 		if (op.in[k] < 0)
 			return ir_fail(c->g, "%s: required input %d is missing", op.ctx, k);
-	if (r->fn(c, &op))
+	if (tfl_rule_shape(c, &op, r) || r->fn(c, &op))
 		return -1;
 	for (int k = 0; k < op.n_out; k++)
 		c->ready[op.tout[k]] = 1;
@@ -282,17 +282,24 @@ static int import_op(struct tfl *c, uint32_t oi)
 
 /* ---- the model ----------------------------------------------------------- */
 
-static int find_bind_input(struct tfl *c, const struct tmc_bind *b)
+/* --shape NAME=...: a new static shape for a graph input (same rank). */
+static int bind_input(struct tfl *c, const struct tmc_bind *b)
 {
 	for (int i = 0; i < c->g->n_in; i++) {
-		const struct ir_tensor *t = &c->g->t[c->g->in[i]];
+		struct ir_tensor *t = &c->g->t[c->g->in[i]];
+		char s[128];
 		if (strcmp(t->name, b->name))
 			continue;
-		if (t->rank == b->rank && !memcmp(t->shape, b->dims, sizeof(int64_t) * (size_t)b->rank))
-			return 0;
-		char s[128];
-		return ir_fail(c->g, "--shape %s: the TFLite file fixes this input at %s; other "
-			       "shapes are not supported", b->name, ir_shape_str(t, s, sizeof(s)));
+		if (t->rank != b->rank)
+			return ir_fail(c->g, "--shape %s: the input is %s, rank %d, not %d", b->name,
+				       ir_shape_str(t, s, sizeof(s)), t->rank, b->rank);
+		for (int d = 0; d < b->rank; d++) {
+			if (b->dims[d] < 1 || b->dims[d] > (1 << 30))
+				return ir_fail(c->g, "--shape %s: dimension %d out of range", b->name, d);
+			c->rebind |= t->shape[d] != b->dims[d];
+			t->shape[d] = b->dims[d];
+		}
+		return 0;
 	}
 	return ir_fail(c->g, "--shape %s: the model has no input of that name", b->name);
 }
@@ -317,7 +324,7 @@ static int graph_io(struct tfl *c, const struct fb_table *sg)
 		c->g->in[c->g->n_in++] = id;
 	}
 	for (int i = 0; i < c->o_n_binds; i++)
-		if (find_bind_input(c, &c->o->binds[i]))
+		if (bind_input(c, &c->o->binds[i]))
 			return -1;
 	for (uint32_t i = 0; i < out.len; i++) {
 		int32_t ti = fb_vec_i32(&out, i);

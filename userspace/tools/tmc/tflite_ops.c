@@ -31,7 +31,8 @@ enum {
 /* BuiltinOptions union types. */
 enum {
 	O_CONV = 1, O_DEPTHWISE = 2, O_POOL = 5, O_FC = 8, O_SOFTMAX = 9, O_CONCAT = 10, O_ADD = 11,
-	O_MUL = 21, O_REDUCER = 27, O_SUB = 28, O_DIV = 29, O_LEAKY_RELU = 75, O_BATCH_MATMUL = 101,
+	O_RESHAPE = 17, O_MUL = 21, O_REDUCER = 27, O_SUB = 28, O_DIV = 29, O_SQUEEZE = 30,
+	O_EXPAND_DIMS = 52, O_LEAKY_RELU = 75, O_BATCH_MATMUL = 101,
 };
 
 static int fail(struct tfl *c, const struct tfl_op *op, const char *what)
@@ -104,29 +105,79 @@ static int need_rank(struct tfl *c, const struct tfl_op *op, int id, int rank, c
 	return fail(c, op, msg);
 }
 
+/* ---- shapes ---------------------------------------------------------------- */
+
+int tfl_out_shape(struct tfl *c, const struct tfl_op *op, int k, int rank, const int64_t *shape)
+{
+	struct ir_tensor *t = &c->g->t[op->out[k]];
+	int64_t total = 1;
+	char want[128], have[128];
+
+	if (rank < 0 || rank > IR_MAX_RANK)
+		return fail(c, op, "output rank out of range");
+	for (int d = 0; d < rank; d++)
+		if (shape[d] < 1 || __builtin_mul_overflow(total, shape[d], &total) || total > (1ll << 36))
+			return fail(c, op, "output shape is empty or too large");
+	if (c->rebind) {
+		t->rank = rank;
+		memcpy(t->shape, shape, sizeof(int64_t) * (size_t)rank);
+		return 0;
+	}
+	if (t->rank == rank && !memcmp(t->shape, shape, sizeof(int64_t) * (size_t)rank))
+		return 0;
+	struct ir_tensor w = *t;
+	w.rank = rank;
+	memcpy(w.shape, shape, sizeof(int64_t) * (size_t)rank);
+	return ir_fail(c->g, "%s: output shape %s in the file, but its inputs give %s", op->ctx,
+		       ir_shape_str(t, have, sizeof(have)), ir_shape_str(&w, want, sizeof(want)));
+}
+
+/* Numpy broadcast of @a and @b (the trailing @skip axes of each left out). */
+static int bcast(const struct ir_tensor *a, const struct ir_tensor *b, int skip, int64_t *out)
+{
+	int ra = a->rank - skip, rb = b->rank - skip, r = ra > rb ? ra : rb;
+
+	for (int i = 0; i < r; i++) {
+		int64_t da = i < r - ra ? 1 : a->shape[i - (r - ra)];
+		int64_t db = i < r - rb ? 1 : b->shape[i - (r - rb)];
+		if (da != db && da != 1 && db != 1)
+			return -1;
+		out[i] = da == 1 ? db : da;
+	}
+	return r;
+}
+
+int tfl_rule_shape(struct tfl *c, const struct tfl_op *op, const struct tfl_rule *r)
+{
+	const struct ir_tensor *x = T(c, op->in[0]);
+	int64_t s[IR_MAX_RANK];
+
+	if (r->shape == TFL_SHAPE_SAME)
+		return tfl_out_shape(c, op, 0, x->rank, x->shape);
+	if (r->shape != TFL_SHAPE_BCAST)
+		return 0;
+	int rank = bcast(x, T(c, op->in[1]), 0, s);
+	return rank < 0 ? fail(c, op, "input shapes do not broadcast") :
+	       tfl_out_shape(c, op, 0, rank, s);
+}
+
 /* ---- windows: convolution and pooling ----------------------------------- */
 
-/* Padding of one spatial axis; checks the stated output size. */
+/* Output size and padding of one spatial axis (SAME or VALID). */
 static int window(struct tfl *c, const struct tfl_op *op, int64_t in, int64_t k, int32_t stride,
-		  int32_t dil, int same, int64_t out, int32_t *before, int32_t *after)
+		  int32_t dil, int same, int64_t *out, int32_t *before, int32_t *after)
 {
-	char msg[160];
-
 	if (stride < 1 || dil < 1 || k < 1)
 		return fail(c, op, "strides, dilations and kernel sizes must be at least 1");
-	int64_t eff = (k - 1) * dil + 1, want, total = 0;
+	int64_t eff = (k - 1) * dil + 1, total = 0;
 	if (same) {
-		want = (in + stride - 1) / stride;
-		total = (want - 1) * stride + eff - in;
+		*out = (in + stride - 1) / stride;
+		total = (*out - 1) * stride + eff - in;
 		total = total > 0 ? total : 0;
+	} else if (in >= eff) {
+		*out = (in - eff) / stride + 1;
 	} else {
-		want = in >= eff ? (in - eff) / stride + 1 : 0;
-	}
-	if (want != out) {
-		snprintf(msg, sizeof(msg), "output size %lld, but input %lld, kernel %lld, stride %d "
-			 "and %s padding give %lld", (long long)out, (long long)in, (long long)eff,
-			 stride, same ? "SAME" : "VALID", (long long)want);
-		return fail(c, op, msg);
+		return fail(c, op, "the kernel is larger than the input (VALID padding)");
 	}
 	*before = (int32_t)(total / 2);
 	*after = (int32_t)(total - total / 2);
@@ -145,16 +196,17 @@ static int op_conv(struct tfl *c, struct tfl_op *op)
 	    act(c, op, dw ? 4 : 3, &o.act) || opt(c, op, dw ? 5 : 4, 4, &dlw) ||
 	    opt(c, op, dw ? 6 : 5, 4, &dlh))
 		return -1;
-	if (need_rank(c, op, x, 4, "input") || need_rank(c, op, w, 4, "filter") ||
-	    need_rank(c, op, y, 4, "output"))
+	if (need_rank(c, op, x, 4, "input") || need_rank(c, op, w, 4, "filter"))
 		return -1;
 	if (!T(c, w)->data || (op->n_in > 2 && op->in[2] >= 0 && !T(c, op->in[2])->data))
 		return fail(c, op, "filter and bias must be constants");
-	const int64_t *xs = T(c, x)->shape, *ws = T(c, w)->shape, *ys = T(c, y)->shape;
-	if (dw ? (ws[0] != 1 || ws[3] != ys[3] || ys[3] % xs[3]) : (ws[3] != xs[3] || ws[0] != ys[3]))
-		return fail(c, op, "filter shape does not fit the input and output channels");
-	if (window(c, op, xs[1], ws[1], sh, dlh, pad == 0, ys[1], &o.pad_top, &o.pad_bottom) ||
-	    window(c, op, xs[2], ws[2], sw, dlw, pad == 0, ys[2], &o.pad_left, &o.pad_right))
+	const int64_t *xs = T(c, x)->shape, *ws = T(c, w)->shape;
+	int64_t ys[4] = { xs[0], 0, 0, dw ? ws[3] : ws[0] };
+	if (dw ? (ws[0] != 1 || ws[3] % xs[3]) : ws[3] != xs[3])
+		return fail(c, op, "filter shape does not fit the input channels");
+	if (window(c, op, xs[1], ws[1], sh, dlh, pad == 0, &ys[1], &o.pad_top, &o.pad_bottom) ||
+	    window(c, op, xs[2], ws[2], sw, dlw, pad == 0, &ys[2], &o.pad_left, &o.pad_right) ||
+	    tfl_out_shape(c, op, 0, 4, ys))
 		return -1;
 	o.stride_h = sh, o.stride_w = sw, o.dilation_h = dlh, o.dilation_w = dlw;
 	o.depth_multiplier = dw ? (int32_t)(ys[3] / xs[3]) : 1;
@@ -173,13 +225,13 @@ static int op_pool(struct tfl *c, struct tfl_op *op)
 	if (opt(c, op, 0, 1, &pad) || opt(c, op, 1, 4, &sw) || opt(c, op, 2, 4, &sh) ||
 	    opt(c, op, 3, 4, &fw) || opt(c, op, 4, 4, &fh) || act(c, op, 5, &o.act))
 		return -1;
-	if (need_rank(c, op, x, 4, "input") || need_rank(c, op, y, 4, "output"))
+	if (need_rank(c, op, x, 4, "input"))
 		return -1;
-	const int64_t *xs = T(c, x)->shape, *ys = T(c, y)->shape;
-	if (xs[3] != ys[3])
-		return fail(c, op, "input and output channels differ");
-	if (window(c, op, xs[1], fh, sh, 1, pad == 0, ys[1], &o.pad_top, &o.pad_bottom) ||
-	    window(c, op, xs[2], fw, sw, 1, pad == 0, ys[2], &o.pad_left, &o.pad_right))
+	const int64_t *xs = T(c, x)->shape;
+	int64_t ys[4] = { xs[0], 0, 0, xs[3] };
+	if (window(c, op, xs[1], fh, sh, 1, pad == 0, &ys[1], &o.pad_top, &o.pad_bottom) ||
+	    window(c, op, xs[2], fw, sw, 1, pad == 0, &ys[2], &o.pad_left, &o.pad_right) ||
+	    tfl_out_shape(c, op, 0, 4, ys))
 		return -1;
 	o.filter_h = fh, o.filter_w = fw, o.stride_h = sh, o.stride_w = sw;
 	return emit(c, op, op->code == B_MAX_POOL_2D ? TM_OP_MAX_POOL_2D : TM_OP_AVG_POOL_2D, &o,
@@ -203,13 +255,19 @@ static int op_fc(struct tfl *c, struct tfl_op *op)
 		return -1;
 	if (!T(c, w)->data || (b >= 0 && !T(c, b)->data))
 		return fail(c, op, "weights and bias must be constants");
-	const struct ir_tensor *W = T(c, w), *Y = T(c, op->out[0]);
-	if (ir_numel(T(c, x)) % W->shape[1])
+	const struct ir_tensor *W = T(c, w), *X = T(c, x);
+	if (X->rank < 1 || ir_numel(X) % W->shape[1] || (keep && X->shape[X->rank - 1] != W->shape[1]))
 		return fail(c, op, "input size is not a multiple of the weights' input size");
-	/* The passes fold per-channel constants along the output's last axis. */
-	if (Y->rank < 1 || Y->shape[Y->rank - 1] != W->shape[0] ||
-	    ir_numel(Y) != ir_numel(T(c, x)) / W->shape[1] * W->shape[0])
-		return fail(c, op, "output shape does not fit the input and weights");
+	/* [rows, out], or the input's leading dims kept. */
+	int64_t ys[IR_MAX_RANK] = { ir_numel(X) / W->shape[1], W->shape[0] };
+	int rank = 2;
+	if (keep) {
+		memcpy(ys, X->shape, sizeof(int64_t) * (size_t)X->rank);
+		ys[X->rank - 1] = W->shape[0];
+		rank = X->rank;
+	}
+	if (tfl_out_shape(c, op, 0, rank, ys))
+		return -1;
 	o.keep_num_dims = keep != 0;
 	int ins[3] = { x, w, b };
 	return emit(c, op, TM_OP_FULLY_CONNECTED, &o, ins, 3, op->out[0]);
@@ -223,6 +281,15 @@ static int op_batch_matmul(struct tfl *c, struct tfl_op *op)
 	const struct ir_tensor *B = T(c, b);
 
 	if (opt(c, op, 0, 1, &adj_x) || opt(c, op, 1, 1, &adj_y))
+		return -1;
+	const struct ir_tensor *A = T(c, op->in[0]);
+	int64_t ys[IR_MAX_RANK];
+	int rank = A->rank < 2 || B->rank < 2 ? -1 : bcast(A, B, 2, ys);
+	if (rank < 0 || A->shape[A->rank - (adj_x ? 2 : 1)] != B->shape[B->rank - (adj_y ? 1 : 2)])
+		return fail(c, op, "operand shapes do not multiply");
+	ys[rank] = A->shape[A->rank - (adj_x ? 1 : 2)];
+	ys[rank + 1] = B->shape[B->rank - (adj_y ? 2 : 1)];
+	if (tfl_out_shape(c, op, 0, rank + 2, ys))
 		return -1;
 	if (!B->data || B->rank != 2 || B->dtype != IR_FLOAT || adj_x) {
 		struct tm_matmul_options m = { adj_x != 0, adj_y != 0 };
@@ -348,11 +415,93 @@ static int op_dequantize(struct tfl *c, struct tfl_op *op)
 
 /* ---- shape and data movement --------------------------------------------- */
 
-static int op_reshape(struct tfl *c, struct tfl_op *op)
+static int reshape_to(struct tfl *c, const struct tfl_op *op, int rank, const int64_t *shape)
 {
+	if (tfl_out_shape(c, op, 0, rank, shape))
+		return -1;
 	if (ir_numel(T(c, op->in[0])) != ir_numel(T(c, op->out[0])))
 		return fail(c, op, "input and output sizes differ");
 	return emit(c, op, TM_OP_RESHAPE, NULL, op->in, 1, op->out[0]);
+}
+
+/* RESHAPE: the shape operand (or the new_shape option); one -1 is inferred. */
+static int op_reshape(struct tfl *c, struct tfl_op *op)
+{
+	int64_t s[IR_MAX_RANK], known = 1;
+	int n = -1, free_dim = -1;
+	struct fb_vec ns;
+
+	if (op->n_in > 1 && op->in[1] >= 0 && T(c, op->in[1])->data) {
+		n = const_ints(c, op, 1, s, IR_MAX_RANK);
+		if (n < 0)
+			return -1;
+	} else if (op->has_opts) {
+		if (fb_vec_field(&op->opts, 0, 4, &ns))
+			return tfl_fb_fail(c, op->ctx);
+		if (ns.len > IR_MAX_RANK)
+			return fail(c, op, "new_shape has too many dimensions");
+		for (n = 0; n < (int)ns.len; n++)
+			s[n] = fb_vec_i32(&ns, (uint32_t)n);
+	}
+	if (n < 0) { /* no shape given: the file's output shape, if it stands */
+		const struct ir_tensor *y = T(c, op->out[0]);
+		if (c->rebind)
+			return fail(c, op, "no target shape to re-infer with --shape");
+		return reshape_to(c, op, y->rank, y->shape);
+	}
+	for (int i = 0; i < n; i++) {
+		if (s[i] == -1 && free_dim < 0)
+			free_dim = i;
+		else if (s[i] < 1 || __builtin_mul_overflow(known, s[i], &known))
+			return fail(c, op, "bad target shape");
+	}
+	if (free_dim >= 0) {
+		int64_t all = ir_numel(T(c, op->in[0]));
+		if (all % known)
+			return fail(c, op, "target shape does not divide the input size");
+		s[free_dim] = all / known;
+	}
+	return reshape_to(c, op, n, s);
+}
+
+/* SQUEEZE: the squeeze_dims option, or every size-1 axis. */
+static int op_squeeze(struct tfl *c, struct tfl_op *op)
+{
+	const struct ir_tensor *x = T(c, op->in[0]);
+	unsigned drop = 0;
+	int64_t s[IR_MAX_RANK];
+	int n = 0;
+	struct fb_vec sd = { 0 };
+
+	if (op->has_opts && fb_vec_field(&op->opts, 0, 4, &sd))
+		return tfl_fb_fail(c, op->ctx);
+	for (uint32_t i = 0; i < sd.len; i++) {
+		int32_t a = fb_vec_i32(&sd, i);
+		a = a < 0 ? a + x->rank : a;
+		if (a < 0 || a >= x->rank || x->shape[a] != 1)
+			return fail(c, op, "squeeze_dims names an axis that is not of size 1");
+		drop |= 1u << a;
+	}
+	for (int i = 0; i < x->rank; i++)
+		if (!(sd.len ? drop >> i & 1 : x->shape[i] == 1))
+			s[n++] = x->shape[i];
+	return reshape_to(c, op, n, s);
+}
+
+/* EXPAND_DIMS: a size-1 axis inserted at the constant axis operand. */
+static int op_expand_dims(struct tfl *c, struct tfl_op *op)
+{
+	const struct ir_tensor *x = T(c, op->in[0]);
+	int64_t a, s[IR_MAX_RANK];
+
+	if (const_ints(c, op, 1, &a, 1) != 1)
+		return fail(c, op, "the axis must be one constant");
+	a = a < 0 ? a + x->rank + 1 : a;
+	if (a < 0 || a > x->rank || x->rank >= IR_MAX_RANK)
+		return fail(c, op, "axis out of range");
+	for (int i = 0, k = 0; i <= x->rank; i++)
+		s[i] = i == a ? 1 : x->shape[k++];
+	return reshape_to(c, op, x->rank + 1, s);
 }
 
 static int op_transpose(struct tfl *c, struct tfl_op *op)
@@ -372,7 +521,10 @@ static int op_transpose(struct tfl *c, struct tfl_op *op)
 			return fail(c, op, "perm is not a permutation");
 		seen |= 1 << p[i];
 		o.perm[i] = (int32_t)p[i];
+		p[i] = T(c, op->in[0])->shape[p[i]];
 	}
+	if (tfl_out_shape(c, op, 0, rank, p))
+		return -1;
 	return emit(c, op, TM_OP_TRANSPOSE, &o, op->in, 1, op->out[0]);
 }
 
@@ -393,6 +545,15 @@ static int op_reduce(struct tfl *c, struct tfl_op *op)
 		o.axes_mask |= 1u << a;
 	}
 	o.keep_dims = keep != 0;
+	int64_t s[IR_MAX_RANK];
+	int r = 0;
+	for (int i = 0; i < rank; i++)
+		if (!(o.axes_mask >> i & 1))
+			s[r++] = T(c, op->in[0])->shape[i];
+		else if (keep)
+			s[r++] = 1;
+	if (tfl_out_shape(c, op, 0, r, s))
+		return -1;
 	return emit(c, op, tm_of(op->code), &o, op->in, 1, op->out[0]);
 }
 
@@ -412,7 +573,10 @@ static int op_pad(struct tfl *c, struct tfl_op *op)
 		if (p[2 * i] < 0 || p[2 * i + 1] < 0 || p[2 * i] > INT32_MAX || p[2 * i + 1] > INT32_MAX)
 			return fail(c, op, "negative or huge padding");
 		o.before[i] = (int32_t)p[2 * i], o.after[i] = (int32_t)p[2 * i + 1];
+		p[i] = T(c, op->in[0])->shape[i] + p[2 * i] + p[2 * i + 1];
 	}
+	if (tfl_out_shape(c, op, 0, rank, p))
+		return -1;
 	if (op->code == B_PADV2 && op->n_in > 2 && op->in[2] >= 0) {
 		const struct ir_tensor *v = T(c, op->in[2]);
 		if (!v->data || ir_numel(v) != 1 || v->dtype != IR_FLOAT)
@@ -437,49 +601,62 @@ static int op_concat(struct tfl *c, struct tfl_op *op)
 		return fail(c, op, "axis out of range");
 	if (op->n_in > TM_MAX_OP_INPUTS)
 		return fail(c, op, "more than 8 inputs");
-	for (int k = 0; k < op->n_in; k++)
-		if (op->in[k] < 0)
-			return fail(c, op, "an input is missing");
+	int64_t s[IR_MAX_RANK];
+	for (int k = 0; k < op->n_in; k++) {
+		const struct ir_tensor *x = op->in[k] >= 0 ? T(c, op->in[k]) : NULL;
+		if (!x || x->rank != rank)
+			return fail(c, op, "an input is missing or of another rank");
+		for (int d = 0; d < rank; d++) {
+			if (!k)
+				s[d] = x->shape[d];
+			else if (d == axis)
+				s[d] += x->shape[d];
+			else if (s[d] != x->shape[d])
+				return fail(c, op, "inputs differ outside the axis");
+		}
+	}
+	if (tfl_out_shape(c, op, 0, rank, s))
+		return -1;
 	o.axis = axis;
 	return emit(c, op, TM_OP_CONCATENATION, &o, op->in, op->n_in, op->out[0]);
 }
 
 static const struct tfl_rule rules[] = {
-	{ B_ADD, "ADD", 2, O_ADD, op_binary },
-	{ B_SUB, "SUB", 2, O_SUB, op_binary },
-	{ B_MUL, "MUL", 2, O_MUL, op_binary },
-	{ B_DIV, "DIV", 2, O_DIV, op_binary },
-	{ B_MAXIMUM, "MAXIMUM", 2, 0, op_binary },
-	{ B_MINIMUM, "MINIMUM", 2, 0, op_binary },
-	{ B_POW, "POW", 2, 0, op_binary },
-	{ B_CONV_2D, "CONV_2D", 2, O_CONV, op_conv },
-	{ B_DEPTHWISE_CONV_2D, "DEPTHWISE_CONV_2D", 2, O_DEPTHWISE, op_conv },
-	{ B_AVERAGE_POOL_2D, "AVERAGE_POOL_2D", 1, O_POOL, op_pool },
-	{ B_MAX_POOL_2D, "MAX_POOL_2D", 1, O_POOL, op_pool },
-	{ B_FULLY_CONNECTED, "FULLY_CONNECTED", 2, O_FC, op_fc },
-	{ B_BATCH_MATMUL, "BATCH_MATMUL", 2, O_BATCH_MATMUL, op_batch_matmul },
-	{ B_LOGISTIC, "LOGISTIC", 1, 0, op_unary },
-	{ B_TANH, "TANH", 1, 0, op_unary },
-	{ B_RELU, "RELU", 1, 0, op_unary },
-	{ B_RELU6, "RELU6", 1, 0, op_unary },
-	{ B_RELU_N1_TO_1, "RELU_N1_TO_1", 1, 0, op_relu_n1 },
-	{ B_LEAKY_RELU, "LEAKY_RELU", 1, O_LEAKY_RELU, op_leaky_relu },
-	{ B_LOG, "LOG", 1, 0, op_unary },
-	{ B_SQRT, "SQRT", 1, 0, op_unary },
-	{ B_RSQRT, "RSQRT", 1, 0, op_rsqrt },
-	{ B_SOFTMAX, "SOFTMAX", 1, O_SOFTMAX, op_softmax },
-	{ B_QUANTIZE, "QUANTIZE", 1, 0, op_unary },
-	{ B_DEQUANTIZE, "DEQUANTIZE", 1, 0, op_dequantize },
-	{ B_RESHAPE, "RESHAPE", 1, 0, op_reshape },
-	{ B_SQUEEZE, "SQUEEZE", 1, 0, op_reshape },
-	{ B_EXPAND_DIMS, "EXPAND_DIMS", 1, 0, op_reshape },
-	{ B_TRANSPOSE, "TRANSPOSE", 2, 0, op_transpose },
-	{ B_MEAN, "MEAN", 2, O_REDUCER, op_reduce },
-	{ B_SUM, "SUM", 2, O_REDUCER, op_reduce },
-	{ B_REDUCE_MAX, "REDUCE_MAX", 2, O_REDUCER, op_reduce },
-	{ B_PAD, "PAD", 2, 0, op_pad },
-	{ B_PADV2, "PADV2", 2, 0, op_pad },
-	{ B_CONCATENATION, "CONCATENATION", 1, O_CONCAT, op_concat },
+	{ B_ADD, "ADD", 2, O_ADD, op_binary, TFL_SHAPE_BCAST },
+	{ B_SUB, "SUB", 2, O_SUB, op_binary, TFL_SHAPE_BCAST },
+	{ B_MUL, "MUL", 2, O_MUL, op_binary, TFL_SHAPE_BCAST },
+	{ B_DIV, "DIV", 2, O_DIV, op_binary, TFL_SHAPE_BCAST },
+	{ B_MAXIMUM, "MAXIMUM", 2, 0, op_binary, TFL_SHAPE_BCAST },
+	{ B_MINIMUM, "MINIMUM", 2, 0, op_binary, TFL_SHAPE_BCAST },
+	{ B_POW, "POW", 2, 0, op_binary, TFL_SHAPE_BCAST },
+	{ B_CONV_2D, "CONV_2D", 2, O_CONV, op_conv, TFL_SHAPE_OWN },
+	{ B_DEPTHWISE_CONV_2D, "DEPTHWISE_CONV_2D", 2, O_DEPTHWISE, op_conv, TFL_SHAPE_OWN },
+	{ B_AVERAGE_POOL_2D, "AVERAGE_POOL_2D", 1, O_POOL, op_pool, TFL_SHAPE_OWN },
+	{ B_MAX_POOL_2D, "MAX_POOL_2D", 1, O_POOL, op_pool, TFL_SHAPE_OWN },
+	{ B_FULLY_CONNECTED, "FULLY_CONNECTED", 2, O_FC, op_fc, TFL_SHAPE_OWN },
+	{ B_BATCH_MATMUL, "BATCH_MATMUL", 2, O_BATCH_MATMUL, op_batch_matmul, TFL_SHAPE_OWN },
+	{ B_LOGISTIC, "LOGISTIC", 1, 0, op_unary, TFL_SHAPE_SAME },
+	{ B_TANH, "TANH", 1, 0, op_unary, TFL_SHAPE_SAME },
+	{ B_RELU, "RELU", 1, 0, op_unary, TFL_SHAPE_SAME },
+	{ B_RELU6, "RELU6", 1, 0, op_unary, TFL_SHAPE_SAME },
+	{ B_RELU_N1_TO_1, "RELU_N1_TO_1", 1, 0, op_relu_n1, TFL_SHAPE_SAME },
+	{ B_LEAKY_RELU, "LEAKY_RELU", 1, O_LEAKY_RELU, op_leaky_relu, TFL_SHAPE_SAME },
+	{ B_LOG, "LOG", 1, 0, op_unary, TFL_SHAPE_SAME },
+	{ B_SQRT, "SQRT", 1, 0, op_unary, TFL_SHAPE_SAME },
+	{ B_RSQRT, "RSQRT", 1, 0, op_rsqrt, TFL_SHAPE_SAME },
+	{ B_SOFTMAX, "SOFTMAX", 1, O_SOFTMAX, op_softmax, TFL_SHAPE_SAME },
+	{ B_QUANTIZE, "QUANTIZE", 1, 0, op_unary, TFL_SHAPE_SAME },
+	{ B_DEQUANTIZE, "DEQUANTIZE", 1, 0, op_dequantize, TFL_SHAPE_SAME },
+	{ B_RESHAPE, "RESHAPE", 1, O_RESHAPE, op_reshape, TFL_SHAPE_OWN },
+	{ B_SQUEEZE, "SQUEEZE", 1, O_SQUEEZE, op_squeeze, TFL_SHAPE_OWN },
+	{ B_EXPAND_DIMS, "EXPAND_DIMS", 2, O_EXPAND_DIMS, op_expand_dims, TFL_SHAPE_OWN },
+	{ B_TRANSPOSE, "TRANSPOSE", 2, 0, op_transpose, TFL_SHAPE_OWN },
+	{ B_MEAN, "MEAN", 2, O_REDUCER, op_reduce, TFL_SHAPE_OWN },
+	{ B_SUM, "SUM", 2, O_REDUCER, op_reduce, TFL_SHAPE_OWN },
+	{ B_REDUCE_MAX, "REDUCE_MAX", 2, O_REDUCER, op_reduce, TFL_SHAPE_OWN },
+	{ B_PAD, "PAD", 2, 0, op_pad, TFL_SHAPE_OWN },
+	{ B_PADV2, "PADV2", 2, 0, op_pad, TFL_SHAPE_OWN },
+	{ B_CONCATENATION, "CONCATENATION", 1, O_CONCAT, op_concat, TFL_SHAPE_OWN },
 };
 
 const struct tfl_rule *tfl_rule(int code)

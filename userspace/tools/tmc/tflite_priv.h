@@ -18,6 +18,7 @@ struct tfl {
 	struct fb_vec codes, buffers, tensors, ops; /* of the model / subgraph 0 */
 	int *map;                /* TFLite tensor -> IR tensor, -1 until first use */
 	char *ready;             /* TFLite tensor holds a value (input or written) */
+	int rebind;              /* --shape changed an input: shapes are re-inferred */
 };
 
 /** struct tfl_op - one operator being imported. */
@@ -32,6 +33,13 @@ struct tfl_op {
 	int n_in, n_out;
 };
 
+/* How an operator's output shape follows from its inputs. */
+enum tfl_shape_rule {
+	TFL_SHAPE_OWN,           /* the handler computes it */
+	TFL_SHAPE_SAME,          /* input 0's */
+	TFL_SHAPE_BCAST,         /* inputs 0 and 1 broadcast */
+};
+
 /** struct tfl_rule - how one builtin operator is imported. */
 struct tfl_rule {
 	int code;
@@ -39,8 +47,16 @@ struct tfl_rule {
 	int min_in;              /* required inputs */
 	unsigned opts_type;      /* BuiltinOptions union type read, 0 if none */
 	int (*fn)(struct tfl *c, struct tfl_op *op);
+	int shape;               /* enum tfl_shape_rule */
 };
 
+/*
+ * Output @k of @op has shape @shape: checked against the file's shape, or,
+ * when --shape rebound an input (c->rebind), set. @return 0 or -1.
+ */
+int tfl_out_shape(struct tfl *c, const struct tfl_op *op, int k, int rank, const int64_t *shape);
+/* The rule-driven shapes (same as input 0, broadcast). */
+int tfl_rule_shape(struct tfl *c, const struct tfl_op *op, const struct tfl_rule *r);
 /* The rule for builtin @code, or NULL. */
 const struct tfl_rule *tfl_rule(int code);
 /* IR tensor for TFLite tensor @i, created on first use; @ctx names the user. */
