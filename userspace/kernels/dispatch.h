@@ -4,9 +4,12 @@
  *
  * Each instruction set (ISA) provides a handful of primitives (struct
  * tm_isa_ops): an int8 and a float32 GEMM over packed weights, depthwise and
- * pooling reductions over a list of taps, and elementwise ADD/SUB/MUL rows.
- * The ISA-neutral drivers here (dispatch.c) turn CONV_2D, DEPTHWISE_CONV_2D,
- * FULLY_CONNECTED, the pools and ADD/SUB/MUL into calls of those primitives.
+ * pooling reductions over a list of taps, elementwise ADD/SUB/MUL/MAXIMUM/
+ * MINIMUM rows, float activations, the int8 table lookup and QUANTIZE. The
+ * ISA-neutral drivers here (dispatch.c) turn CONV_2D, DEPTHWISE_CONV_2D
+ * (multiplier 1), FULLY_CONNECTED, the pools and the binary ops into calls
+ * of those primitives; the op glue calls the row primitives directly.
+ * BATCH_MATMUL has no fast path (the reference runs).
  *
  * The op glue consults the dispatcher once, in prepare: tm_fast_*_init()
  * packs the weights into persistent memory the caller allocated (sized by
