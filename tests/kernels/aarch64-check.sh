@@ -40,7 +40,12 @@ done
 
 # A real model: the JSON outputs (values printed as decimal) must agree exactly.
 for m in "$models"/*.int8.bin; do
-	[ -f "$m" ] || { echo "aarch64: no int8 models in $models (run make models)"; break; }
+	if [ ! -f "$m" ]; then
+		echo "FAIL aarch64/model (no int8 models in $models: make models)" >>build/results.txt
+		echo "--- aarch64: no int8 models in $models (make models)"
+		status=1
+		break
+	fi
 	name=aarch64/model/$(basename "$m" .bin)
 	want=$("$host_tmrun" "$m" --device cpu --json 2>/dev/null | sed 's/.*"outputs"//')
 	for variant in neon dotprod; do

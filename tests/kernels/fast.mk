@@ -16,7 +16,8 @@ variants-check: $(BUILD)/tests/test_kernels_fast $(VARIANT_TESTS:%=$(BUILD)/test
 # AArch64: the same tree cross-built with Debian's gcc-aarch64-linux-gnu into
 # build/aarch64, its unit tests and tmrun on the int8 models run under
 # qemu-user (tests/kernels/aarch64-check.sh; qemu's default CPU has the dot
-# product, and the script runs both the neon and dotprod variants).
+# product, and the script runs both the neon and dotprod variants). The real
+# models come from `make models`; without them the model check fails.
 DEPS_APT += gcc-aarch64-linux-gnu libc6-dev-arm64-cross qemu-user-static
 CHECK_TARGETS += aarch64-check
 A64_BUILD := build/aarch64
@@ -28,5 +29,6 @@ aarch64-check:
 	@tests/record.sh aarch64-build $(MAKE) --no-print-directory CC=aarch64-linux-gnu-gcc \
 		BUILD=$(A64_BUILD) SAN= $(A64_TESTS:%=$(A64_BUILD)/tests/%) $(A64_BUILD)/bin/tmrun
 	@$(MAKE) --no-print-directory build/bin/tmrun >/dev/null
+	-@$(MAKE) --no-print-directory models >/dev/null
 	@tests/record.sh aarch64-run tests/kernels/aarch64-check.sh $(A64_BUILD) build/bin/tmrun \
 		build/models $(A64_TESTS)
