@@ -148,7 +148,7 @@ static int common_dtype(struct tm_op_ctx *ctx, unsigned *dtype)
 struct bin_state {
 	enum tm_binop op;
 	unsigned dtype;
-	const struct tm_isa_ops *fast;   /* ADD/SUB/MUL rows of kernels/dispatch.h, or NULL */
+	const struct tm_isa_ops *fast;   /* the rows of kernels/dispatch.h, or NULL */
 	struct tm_bcast bc;
 	float lo, hi;
 	union {
@@ -192,7 +192,7 @@ static int bin_prepare_int8(struct tm_op_ctx *ctx, struct bin_state *s)
 	return 0;
 }
 
-/* The optimised ADD/SUB/MUL, chosen once here, when the broadcast suits them. */
+/* The optimised rows (all but DIV, POW), chosen once here, if the broadcast suits them. */
 static int bin_prepare_fast(struct tm_op_ctx *ctx, struct bin_state *s)
 {
 	const char *why = "";
