@@ -471,6 +471,55 @@ static void test_fast_depthwise_multiplier_refused(void)
 	CHECK_EQ(tm_fast_dw_size(isa, &p, NULL, 1), 0);
 }
 
+/* ---- BATCH_MATMUL (float) --------------------------------------------------------- */
+
+static void test_fast_matmul_f32(void)
+{
+	for (int i = 0; i < 40; i++) {
+		struct tm_matmul_params p = { .n_batch_dims = rnd_in(0, 3), .m = rnd_in(1, 13),
+					      .k = rnd_in(1, 70), .n = rnd_in(1, 45),
+					      .adj_y = i % 2 };
+		size_t na = (size_t)p.m * p.k, nb = (size_t)p.k * p.n, no = (size_t)p.m * p.n;
+		size_t scratch = 0;
+
+		/* Batch axes: equal, or 1 on one side (broadcast). */
+		for (int32_t d = 0; d < p.n_batch_dims; d++) {
+			int32_t v = rnd_in(1, 3);
+
+			p.a_batch[d] = rnd() % 3 == 0 ? 1 : v;
+			p.b_batch[d] = rnd() % 3 == 0 ? 1 : v;
+			na *= (size_t)p.a_batch[d];
+			nb *= (size_t)p.b_batch[d];
+			no *= (size_t)(p.a_batch[d] > p.b_batch[d] ? p.a_batch[d] : p.b_batch[d]);
+		}
+		float *a = rnd_f32(na), *b = rnd_f32(nb), *want = xmalloc(no * 4);
+		float *got = xmalloc(no * 4), *tol = xmalloc(no * 4);
+		float *aa = xmalloc(na * 4), *ab = xmalloc(nb * 4);
+		void *mem = xmalloc(tm_fast_mm_size(isa, &p)), *fs;
+		const struct tm_fast_mm *f = tm_fast_mm_init(mem, isa, &p, &scratch);
+
+		CHECK(f != NULL);
+		fs = xmalloc(scratch);
+		for (size_t j = 0; j < na; j++)
+			aa[j] = fabsf(a[j]);
+		for (size_t j = 0; j < nb; j++)
+			ab[j] = fabsf(b[j]);
+		tm_batch_matmul_f32_ref(&p, aa, ab, tol);
+		for (size_t j = 0; j < no; j++)
+			tol[j] = tol[j] * 1e-5f + 1e-6f;
+		tm_batch_matmul_f32_ref(&p, a, b, want);
+		if (f)
+			tm_fast_mm_f32(f, a, b, got, fs);
+		check_f32(got, want, tol, no, "batch matmul f32");
+		free(a), free(b), free(want), free(got), free(tol), free(aa), free(ab), free(mem);
+		free(fs);
+	}
+	/* A transposed A has no fast path. */
+	struct tm_matmul_params t = { .m = 2, .k = 3, .n = 4, .adj_x = 1 };
+
+	CHECK_EQ(tm_fast_mm_size(isa, &t), 0);
+}
+
 /* ---- pooling ------------------------------------------------------------------------- */
 
 static void test_fast_pool(void)
@@ -744,6 +793,7 @@ int main(int argc, char **argv)
 		RUNV(test_fast_fc_int8);
 		RUNV(test_fast_conv_f32_sweep);
 		RUNV(test_fast_fc_f32);
+		RUNV(test_fast_matmul_f32);
 		/* Optional families: a table without one sends those ops to the reference. */
 		if (ops->dw_i8)
 			RUNV(test_fast_depthwise_int8);

@@ -8,8 +8,9 @@
  * MINIMUM rows, float activations, the int8 table lookup and QUANTIZE. The
  * ISA-neutral drivers here (dispatch.c) turn CONV_2D, DEPTHWISE_CONV_2D
  * (multiplier 1), FULLY_CONNECTED, the pools and the binary ops into calls
- * of those primitives; the op glue calls the row primitives directly.
- * BATCH_MATMUL has no fast path (the reference runs).
+ * of those primitives, as dispatch_mm.c does float BATCH_MATMUL; the op
+ * glue calls the row primitives directly. int8 BATCH_MATMUL runs the
+ * reference kernel.
  *
  * The op glue consults the dispatcher once, in prepare: tm_fast_*_init()
  * packs the weights into persistent memory the caller allocated (sized by
@@ -196,6 +197,17 @@ void tm_fast_dw_int8(const struct tm_fast_dw *f, const int8_t *in, const int32_t
 		     int8_t *out, void *scratch);
 void tm_fast_dw_f32(const struct tm_fast_dw *f, const float *in, const float *bias,
 		    float *out, void *scratch);
+
+/*
+ * float BATCH_MATMUL without adj_x (dispatch_mm.c): B is an operand, laid out
+ * for the GEMM in scratch per run; size() is 0 where there is no fast path.
+ */
+struct tm_fast_mm;
+size_t tm_fast_mm_size(enum tm_isa isa, const struct tm_matmul_params *p);
+const struct tm_fast_mm *tm_fast_mm_init(void *mem, enum tm_isa isa,
+					 const struct tm_matmul_params *p, size_t *scratch);
+void tm_fast_mm_f32(const struct tm_fast_mm *f, const float *a, const float *b, float *out,
+		    void *scratch);
 
 /* MAX/AVG_POOL_2D: no packing, only the choice; @scratch: the tap list. */
 size_t tm_fast_pool_scratch(const struct tm_pool_params *p);

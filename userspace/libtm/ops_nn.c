@@ -581,13 +581,31 @@ static int mm_shapes(struct tm_op_ctx *ctx, struct tm_matmul_params *p)
 	return 0;
 }
 
+/* float BATCH_MATMUL on the dispatcher's GEMM, when it has one for @s->mm. */
+static int fast_prepare_mm(struct tm_op_ctx *ctx, struct nn_state *s, size_t *scratch)
+{
+	int isa = fast_isa(ctx);
+	size_t size;
+	void *mem;
+
+	if (isa < 0)
+		return -EINVAL;
+	size = tm_fast_mm_size(isa, &s->mm);
+	if (!size)
+		return 0;
+	mem = tm_op_alloc_state(ctx, size);
+	if (!mem)
+		return tm_op_fail(ctx, "no memory for %zu bytes of matmul state", size);
+	s->fast = tm_fast_mm_init(mem, isa, &s->mm, scratch);
+	return 0;
+}
+
 static int mm_prepare(struct tm_op_ctx *ctx, size_t *scratch)
 {
 	struct tm_matmul_params p;
 	struct nn_state *s;
 	int int8;
 
-	(void)scratch;
 	if (check_arity(ctx, 2, 2) || io_dtypes(ctx, &int8))
 		return -EINVAL;
 	if (ctx->in[0]->rank > 2 + TM_MATMUL_MAX_BATCH_DIMS ||
@@ -602,7 +620,7 @@ static int mm_prepare(struct tm_op_ctx *ctx, size_t *scratch)
 	s->mm = p;
 	ctx->macs = (uint64_t)(tm_tensor_elems(ctx->out[0]) * (size_t)p.k);
 	if (!int8)
-		return 0;
+		return fast_prepare_mm(ctx, s, scratch);
 	/* Per-tensor only, as TFLite; its multiplier rounds s_a * s_b to float32. */
 	if (check_act_quant(ctx, ctx->in[1], "operand b"))
 		return -EINVAL;
@@ -622,7 +640,10 @@ static int mm_eval(struct tm_op_ctx *ctx)
 {
 	const struct nn_state *s = ctx->state;
 
-	if (s->int8)
+	if (s->fast)
+		tm_fast_mm_f32(s->fast, ctx->in[0]->data, ctx->in[1]->data, ctx->out[0]->data,
+			       ctx->scratch);
+	else if (s->int8)
 		tm_batch_matmul_int8_ref(&s->mm, &s->q, ctx->in[0]->data, ctx->in[1]->data,
 					 ctx->out[0]->data);
 	else
