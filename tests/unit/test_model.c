@@ -10,6 +10,7 @@
 #include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 #include "model_fixture.h"
 #include "tm_priv.h"
@@ -463,6 +464,11 @@ static void test_model_open_file(void)
 	CHECK_STR_CONTAINS(err, "No such file");
 	CHECK_EQ(tm_model_open("/tmp", &m, err, sizeof(err)), -EINVAL);
 	CHECK_STR_CONTAINS(err, "not a regular file");
+	/* A FIFO without a writer is refused at once instead of blocking the open. */
+	CHECK_EQ(mkfifo(path, 0600), 0);
+	CHECK_EQ(tm_model_open(path, &m, err, sizeof(err)), -EINVAL);
+	CHECK_STR_CONTAINS(err, "not a regular file");
+	unlink(path);
 }
 
 /* ---- truncation and bit flips -------------------------------------------------------- */

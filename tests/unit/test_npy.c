@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 #include "tm_priv.h"
 #include "tools/tmrun/npy.h"
@@ -212,6 +213,24 @@ static void test_npy_load_errors(void)
 	free(storage);
 }
 
+/* A FIFO without a writer is refused at once instead of blocking the open. */
+static void test_npy_load_fifo(void)
+{
+	char dir[] = "/tmp/tm_test_npy_XXXXXX", path[64];
+	struct npy_array a;
+	char err[TM_ERRLEN] = "";
+	void *storage = NULL;
+
+	CHECK(mkdtemp(dir) != NULL);
+	snprintf(path, sizeof(path), "%s/fifo", dir);
+	CHECK_EQ(mkfifo(path, 0600), 0);
+	CHECK_EQ(npy_load(path, &a, &storage, err, sizeof(err)), -EINVAL);
+	CHECK_STR_CONTAINS(err, "not a regular file");
+	free(storage);
+	unlink(path);
+	rmdir(dir);
+}
+
 int main(void)
 {
 	TM_RUN(test_npy_parse_v1_float);
@@ -221,5 +240,6 @@ int main(void)
 	TM_RUN(test_npy_truncated_every_byte);
 	TM_RUN(test_npy_save_load_roundtrip);
 	TM_RUN(test_npy_load_errors);
+	TM_RUN(test_npy_load_fifo);
 	TM_TEST_EXIT();
 }

@@ -304,7 +304,8 @@ int tm_model_open(const char *path, struct tm_model **out, char *err, size_t err
 		return -EINVAL;
 	}
 	*out = NULL;
-	fd = open(path, O_RDONLY | O_CLOEXEC);
+	/* O_NONBLOCK: opening a FIFO must not wait for a writer; fstat refuses it. */
+	fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
 	if (fd < 0) {
 		ret = -errno;
 		tm_set_error(err, errlen, "%s: %s", path, strerror(-ret));

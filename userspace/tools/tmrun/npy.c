@@ -6,11 +6,13 @@
  * Every length and count is checked against the file before use.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 #include "npy.h"
 #include "tm.h"
 
@@ -260,7 +262,9 @@ int npy_parse(const void *buf, size_t size, struct npy_array *out, char *err, si
 
 int npy_load(const char *path, struct npy_array *out, void **storage, char *err, size_t errlen)
 {
-	FILE *f = fopen(path, "rb");
+	/* O_NONBLOCK: opening a FIFO must not wait for a writer; fstat refuses it. */
+	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
+	FILE *f = fd < 0 ? NULL : fdopen(fd, "rb");
 	struct stat st;
 	size_t len;
 	int ret = 0;
@@ -269,6 +273,8 @@ int npy_load(const char *path, struct npy_array *out, void **storage, char *err,
 	if (!f) {
 		ret = -errno;
 		snprintf(err, errlen, "%s: %s", path, strerror(errno));
+		if (fd >= 0)
+			close(fd);
 		return ret;
 	}
 	if (fstat(fileno(f), &st) || !S_ISREG(st.st_mode)) {
