@@ -150,6 +150,24 @@ struct tm_isa_ops {
 	void (*quantize_i8)(const float *in, int8_t *out, size_t n, float scale, int32_t zp);
 };
 
+/*
+ * For the ISA files' GEMMs: BLOCK(r0, mr) over m rows in groups of MR (at most
+ * 8), the last group with its own size, always as a constant, so an
+ * always-inline block unrolls fully for each size instead of repeating rows.
+ */
+#define TM_RG_CASE(k, MR, BLOCK, r0) case k: BLOCK(r0, (k) < (MR) ? (k) : (MR)); break;
+#define TM_ROW_GROUPS(m, MR, BLOCK) do { \
+	size_t r0_ = 0; \
+	for (; r0_ + (MR) <= (m); r0_ += (MR)) \
+		BLOCK(r0_, MR); \
+	switch ((m) - r0_) { \
+	TM_RG_CASE(7, MR, BLOCK, r0_) TM_RG_CASE(6, MR, BLOCK, r0_) \
+	TM_RG_CASE(5, MR, BLOCK, r0_) TM_RG_CASE(4, MR, BLOCK, r0_) \
+	TM_RG_CASE(3, MR, BLOCK, r0_) TM_RG_CASE(2, MR, BLOCK, r0_) \
+	TM_RG_CASE(1, MR, BLOCK, r0_) \
+	} \
+} while (0)
+
 /** @return @isa's primitives, NULL for TM_ISA_REF or when not supported. */
 const struct tm_isa_ops *tm_isa_ops_get(enum tm_isa isa);
 

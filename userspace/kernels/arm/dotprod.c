@@ -48,19 +48,15 @@ static void gemm_i8_dot(const struct tm_gemm_i8 *g, const void *const *rows, siz
 			const int32_t *bias, int8_t *out, size_t ldo)
 {
 	for (size_t n0 = 0; n0 < g->n; n0 += 8) {
-		size_t nv = g->n - n0 < 8 ? g->n - n0 : 8, r0 = 0, ns = g->nseg;
+		size_t nv = g->n - n0 < 8 ? g->n - n0 : 8, ns = g->nseg;
 		const int8_t *wb = g->w + n0 * g->kp;
 		int32x4_t b0, b1;
 
 		bias_init(g, bias, n0, nv, &b0, &b1);
-		for (; r0 + MR <= m; r0 += MR)
-			gemm_i8_dot_block(g, rows + r0 * ns, MR, b0, b1, wb, out + r0 * ldo, ldo,
-					  n0, nv);
-		switch (m - r0) {
-		case 3: gemm_i8_dot_block(g, rows + r0 * ns, 3, b0, b1, wb, out + r0 * ldo, ldo, n0, nv); break;
-		case 2: gemm_i8_dot_block(g, rows + r0 * ns, 2, b0, b1, wb, out + r0 * ldo, ldo, n0, nv); break;
-		case 1: gemm_i8_dot_block(g, rows + r0 * ns, 1, b0, b1, wb, out + r0 * ldo, ldo, n0, nv); break;
-		}
+#define ROWS(r0_, mr_) \
+	gemm_i8_dot_block(g, rows + (r0_) * ns, mr_, b0, b1, wb, out + (r0_) * ldo, ldo, n0, nv)
+		TM_ROW_GROUPS(m, MR, ROWS);
+#undef ROWS
 	}
 }
 

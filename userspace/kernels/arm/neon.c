@@ -48,19 +48,15 @@ static void gemm_i8_neon(const struct tm_gemm_i8 *g, const void *const *rows, si
 			 const int32_t *bias, int8_t *out, size_t ldo)
 {
 	for (size_t n0 = 0; n0 < g->n; n0 += 8) {
-		size_t nv = g->n - n0 < 8 ? g->n - n0 : 8, r0 = 0, ns = g->nseg;
+		size_t nv = g->n - n0 < 8 ? g->n - n0 : 8, ns = g->nseg;
 		const int8_t *wb = g->w + n0 * g->kp;
 		int32x4_t b0, b1;
 
 		bias_init(g, bias, n0, nv, &b0, &b1);
-		for (; r0 + MR <= m; r0 += MR)
-			gemm_i8_neon_block(g, rows + r0 * ns, MR, b0, b1, wb, out + r0 * ldo, ldo,
-					   n0, nv);
-		switch (m - r0) {
-		case 3: gemm_i8_neon_block(g, rows + r0 * ns, 3, b0, b1, wb, out + r0 * ldo, ldo, n0, nv); break;
-		case 2: gemm_i8_neon_block(g, rows + r0 * ns, 2, b0, b1, wb, out + r0 * ldo, ldo, n0, nv); break;
-		case 1: gemm_i8_neon_block(g, rows + r0 * ns, 1, b0, b1, wb, out + r0 * ldo, ldo, n0, nv); break;
-		}
+#define ROWS(r0_, mr_) \
+	gemm_i8_neon_block(g, rows + (r0_) * ns, mr_, b0, b1, wb, out + (r0_) * ldo, ldo, n0, nv)
+		TM_ROW_GROUPS(m, MR, ROWS);
+#undef ROWS
 	}
 }
 
@@ -118,19 +114,16 @@ void tm_neon_gemm_f32(const struct tm_gemm_f32 *g, const void *const *rows, size
 		      const float *bias, float *out, size_t ldo)
 {
 	for (size_t n0 = 0; n0 < g->n; n0 += 8) {
-		size_t nv = g->n - n0 < 8 ? g->n - n0 : 8, r0 = 0, ns = g->nseg;
+		size_t nv = g->n - n0 < 8 ? g->n - n0 : 8, ns = g->nseg;
 		const float *wb = g->w + n0 * g->nseg * g->seglen;
 		float32x4_t b0 = bias ? load4_f32(bias + n0, nv) : vdupq_n_f32(0.0f);
 		float32x4_t b1 = bias && nv > 4 ? load4_f32(bias + n0 + 4, nv - 4) : vdupq_n_f32(0.0f);
 		float *o = out + n0;
 
-		for (; r0 + MR <= m; r0 += MR)
-			gemm_f32_block(g, rows + r0 * ns, MR, b0, b1, wb, o + r0 * ldo, ldo, nv);
-		switch (m - r0) {
-		case 3: gemm_f32_block(g, rows + r0 * ns, 3, b0, b1, wb, o + r0 * ldo, ldo, nv); break;
-		case 2: gemm_f32_block(g, rows + r0 * ns, 2, b0, b1, wb, o + r0 * ldo, ldo, nv); break;
-		case 1: gemm_f32_block(g, rows + r0 * ns, 1, b0, b1, wb, o + r0 * ldo, ldo, nv); break;
-		}
+#define ROWS(r0_, mr_) \
+	gemm_f32_block(g, rows + (r0_) * ns, mr_, b0, b1, wb, o + (r0_) * ldo, ldo, nv)
+		TM_ROW_GROUPS(m, MR, ROWS);
+#undef ROWS
 	}
 }
 

@@ -63,7 +63,7 @@ static void gemm_i8(const struct tm_gemm_i8 *g, const void *const *rows, size_t 
 		    const int32_t *bias, int8_t *out, size_t ldo)
 {
 	for (size_t n0 = 0; n0 < g->n; n0 += 16) {
-		size_t nv = g->n - n0 < 16 ? g->n - n0 : 16, r0 = 0, ns = g->nseg;
+		size_t nv = g->n - n0 < 16 ? g->n - n0 : 16, ns = g->nseg;
 		const int8_t *wb = g->w + n0 * g->kp;
 		__m256i i0 = _mm256_loadu_si256((const __m256i *)(g->corr + n0));
 		__m256i i1 = _mm256_loadu_si256((const __m256i *)(g->corr + n0 + 8));
@@ -72,13 +72,10 @@ static void gemm_i8(const struct tm_gemm_i8 *g, const void *const *rows, size_t 
 			i0 = _mm256_add_epi32(i0, tm_load8_i32(bias + n0, nv));
 			i1 = _mm256_add_epi32(i1, tm_load8_i32(bias + n0 + 8, nv > 8 ? nv - 8 : 0));
 		}
-		for (; r0 + MR <= m; r0 += MR)
-			gemm_i8_block(g, rows + r0 * ns, MR, i0, i1, wb, out + r0 * ldo, ldo, n0, nv);
-		switch (m - r0) {
-		case 3: gemm_i8_block(g, rows + r0 * ns, 3, i0, i1, wb, out + r0 * ldo, ldo, n0, nv); break;
-		case 2: gemm_i8_block(g, rows + r0 * ns, 2, i0, i1, wb, out + r0 * ldo, ldo, n0, nv); break;
-		case 1: gemm_i8_block(g, rows + r0 * ns, 1, i0, i1, wb, out + r0 * ldo, ldo, n0, nv); break;
-		}
+#define ROWS(r0_, mr_) \
+	gemm_i8_block(g, rows + (r0_) * ns, mr_, i0, i1, wb, out + (r0_) * ldo, ldo, n0, nv)
+		TM_ROW_GROUPS(m, MR, ROWS);
+#undef ROWS
 	}
 }
 
@@ -153,19 +150,16 @@ static void gemm_f32(const struct tm_gemm_f32 *g, const void *const *rows, size_
 		     const float *bias, float *out, size_t ldo)
 {
 	for (size_t n0 = 0; n0 < g->n; n0 += 16) {
-		size_t nv = g->n - n0 < 16 ? g->n - n0 : 16, r0 = 0, ns = g->nseg;
+		size_t nv = g->n - n0 < 16 ? g->n - n0 : 16, ns = g->nseg;
 		const float *wb = g->w + n0 * g->nseg * g->seglen;
 		__m256 b0 = bias ? load_ps(bias + n0, nv) : _mm256_setzero_ps();
 		__m256 b1 = bias && nv > 8 ? load_ps(bias + n0 + 8, nv - 8) : _mm256_setzero_ps();
 		float *o = out + n0;
 
-		for (; r0 + MR <= m; r0 += MR)
-			gemm_f32_block(g, rows + r0 * ns, MR, b0, b1, wb, o + r0 * ldo, ldo, nv);
-		switch (m - r0) {
-		case 3: gemm_f32_block(g, rows + r0 * ns, 3, b0, b1, wb, o + r0 * ldo, ldo, nv); break;
-		case 2: gemm_f32_block(g, rows + r0 * ns, 2, b0, b1, wb, o + r0 * ldo, ldo, nv); break;
-		case 1: gemm_f32_block(g, rows + r0 * ns, 1, b0, b1, wb, o + r0 * ldo, ldo, nv); break;
-		}
+#define ROWS(r0_, mr_) \
+	gemm_f32_block(g, rows + (r0_) * ns, mr_, b0, b1, wb, o + (r0_) * ldo, ldo, nv)
+		TM_ROW_GROUPS(m, MR, ROWS);
+#undef ROWS
 	}
 }
 

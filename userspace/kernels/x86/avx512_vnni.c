@@ -56,35 +56,6 @@ static void store16_i8(int8_t *out, __m512i v, size_t n)
 
 /* ---- int8 GEMM: uint8 elements, weights [blk][kp / 4][16][4] ----------------- */
 
-static inline __attribute__((always_inline)) void
-gemm_i8_block(const struct tm_gemm_i8 *g, const void *const *rows, const int mr, __m512i init,
-	      const int8_t *w, int8_t *out, size_t ldo, size_t n0, size_t nv)
-{
-	__m512i acc[MR];
-
-	UNROLL_ROWS
-	for (int r = 0; r < mr; r++)
-		acc[r] = init;
-	for (size_t s = 0; s < g->nseg; s++) {
-		const uint8_t *a[MR];
-
-		UNROLL_ROWS
-		for (int r = 0; r < mr; r++)
-			a[r] = rows[r * g->nseg + s];
-		for (size_t j = 0; j < g->segp; j += 4, w += 64) {
-			__m512i wv = _mm512_loadu_si512(w);
-
-			UNROLL_ROWS
-			for (int r = 0; r < mr; r++)
-				acc[r] = _mm512_dpbusd_epi32(acc[r],
-					_mm512_set1_epi32(tm_ld32(a[r] + j)), wv);
-		}
-	}
-	UNROLL_ROWS
-	for (int r = 0; r < mr; r++)
-		store16_i8(out + r * ldo + n0, rq512(acc[r], &g->rq, n0), nv);
-}
-
 /* A single row: four partial sums (exact: int32 sums wrap associatively). */
 static void gemm_i8_row(const struct tm_gemm_i8 *g, const void *const *rows, __m512i init,
 			const int8_t *w, int8_t *out, size_t n0, size_t nv)
@@ -113,23 +84,53 @@ static void gemm_i8_row(const struct tm_gemm_i8 *g, const void *const *rows, __m
 	store16_i8(out + n0, rq512(c0, &g->rq, n0), nv);
 }
 
+static inline __attribute__((always_inline)) void
+gemm_i8_block(const struct tm_gemm_i8 *g, const void *const *rows, const int mr, __m512i init,
+	      const int8_t *w, int8_t *out, size_t ldo, size_t n0, size_t nv)
+{
+	__m512i acc[MR];
+
+	if (mr == 1) {
+		gemm_i8_row(g, rows, init, w, out, n0, nv);
+		return;
+	}
+	UNROLL_ROWS
+	for (int r = 0; r < mr; r++)
+		acc[r] = init;
+	for (size_t s = 0; s < g->nseg; s++) {
+		const uint8_t *a[MR];
+
+		UNROLL_ROWS
+		for (int r = 0; r < mr; r++)
+			a[r] = rows[r * g->nseg + s];
+		for (size_t j = 0; j < g->segp; j += 4, w += 64) {
+			__m512i wv = _mm512_loadu_si512(w);
+
+			UNROLL_ROWS
+			for (int r = 0; r < mr; r++)
+				acc[r] = _mm512_dpbusd_epi32(acc[r],
+					_mm512_set1_epi32(tm_ld32(a[r] + j)), wv);
+		}
+	}
+	UNROLL_ROWS
+	for (int r = 0; r < mr; r++)
+		store16_i8(out + r * ldo + n0, rq512(acc[r], &g->rq, n0), nv);
+}
+
 static void gemm_i8(const struct tm_gemm_i8 *g, const void *const *rows, size_t m,
 		    const int32_t *bias, int8_t *out, size_t ldo)
 {
 	for (size_t n0 = 0; n0 < g->n; n0 += 16) {
-		size_t nv = g->n - n0 < 16 ? g->n - n0 : 16, r0 = 0, ns = g->nseg;
+		size_t nv = g->n - n0 < 16 ? g->n - n0 : 16, ns = g->nseg;
 		const int8_t *wb = g->w + n0 * g->kp;
 		__m512i init = _mm512_loadu_si512(g->corr + n0);
 
 		if (bias)
 			init = _mm512_add_epi32(init, _mm512_maskz_loadu_epi32(lanes(nv), bias + n0));
-		for (; r0 + MR <= m; r0 += MR)
-			gemm_i8_block(g, rows + r0 * ns, MR, init, wb, out + r0 * ldo, ldo, n0, nv);
-		switch (m - r0) {
-		case 3: gemm_i8_block(g, rows + r0 * ns, 3, init, wb, out + r0 * ldo, ldo, n0, nv); break;
-		case 2: gemm_i8_block(g, rows + r0 * ns, 2, init, wb, out + r0 * ldo, ldo, n0, nv); break;
-		case 1: gemm_i8_row(g, rows + r0 * ns, init, wb, out + r0 * ldo, n0, nv); break;
-		}
+#define ROWS(r0_, mr_) \
+	gemm_i8_block(g, rows + (r0_) * ns, mr_, init, wb, out + (r0_) * ldo, ldo, n0, nv)
+		TM_ROW_GROUPS(m, MR, ROWS);
+#undef ROWS
 	}
 }
 
@@ -161,35 +162,6 @@ static __m512 clamp512(__m512 v, __m512 lo, __m512 hi)
 	return _mm512_min_ps(hi, _mm512_max_ps(lo, v));
 }
 
-static inline __attribute__((always_inline)) void
-gemm_f32_block(const struct tm_gemm_f32 *g, const void *const *rows, const int mr, __m512 b0,
-	       const float *w, float *out, size_t ldo, __mmask16 k0)
-{
-	const __m512 lo = _mm512_set1_ps(g->act_min), hi = _mm512_set1_ps(g->act_max);
-	__m512 c[MR_F32];
-
-	_Pragma("GCC unroll 8")
-	for (int r = 0; r < mr; r++)
-		c[r] = b0;
-	for (size_t s = 0; s < g->nseg; s++) {
-		const float *a[MR_F32];
-
-		_Pragma("GCC unroll 8")
-		for (int r = 0; r < mr; r++)
-			a[r] = rows[r * g->nseg + s];
-		for (size_t j = 0; j < g->seglen; j++, w += 16) {
-			__m512 wv = _mm512_loadu_ps(w);
-
-			_Pragma("GCC unroll 8")
-			for (int r = 0; r < mr; r++)
-				c[r] = _mm512_fmadd_ps(_mm512_set1_ps(a[r][j]), wv, c[r]);
-		}
-	}
-	_Pragma("GCC unroll 8")
-	for (int r = 0; r < mr; r++)
-		_mm512_mask_storeu_ps(out + r * ldo, k0, clamp512(c[r], lo, hi));
-}
-
 /*
  * A single row (FULLY_CONNECTED at batch 1): four partial sums over
  * alternating k, so four FMA chains overlap instead of one waiting on
@@ -219,27 +191,53 @@ static void gemm_f32_row(const struct tm_gemm_f32 *g, const void *const *rows, _
 						_mm512_set1_ps(g->act_max)));
 }
 
+static inline __attribute__((always_inline)) void
+gemm_f32_block(const struct tm_gemm_f32 *g, const void *const *rows, const int mr, __m512 b0,
+	       const float *w, float *out, size_t ldo, __mmask16 k0)
+{
+	const __m512 lo = _mm512_set1_ps(g->act_min), hi = _mm512_set1_ps(g->act_max);
+	__m512 c[MR_F32];
+
+	if (mr == 1) {
+		gemm_f32_row(g, rows, b0, w, out, k0);
+		return;
+	}
+	_Pragma("GCC unroll 8")
+	for (int r = 0; r < mr; r++)
+		c[r] = b0;
+	for (size_t s = 0; s < g->nseg; s++) {
+		const float *a[MR_F32];
+
+		_Pragma("GCC unroll 8")
+		for (int r = 0; r < mr; r++)
+			a[r] = rows[r * g->nseg + s];
+		for (size_t j = 0; j < g->seglen; j++, w += 16) {
+			__m512 wv = _mm512_loadu_ps(w);
+
+			_Pragma("GCC unroll 8")
+			for (int r = 0; r < mr; r++)
+				c[r] = _mm512_fmadd_ps(_mm512_set1_ps(a[r][j]), wv, c[r]);
+		}
+	}
+	_Pragma("GCC unroll 8")
+	for (int r = 0; r < mr; r++)
+		_mm512_mask_storeu_ps(out + r * ldo, k0, clamp512(c[r], lo, hi));
+}
+
 static void gemm_f32(const struct tm_gemm_f32 *g, const void *const *rows, size_t m,
 		     const float *bias, float *out, size_t ldo)
 {
 	for (size_t n0 = 0; n0 < g->n; n0 += 16) {
-		size_t nv = g->n - n0 < 16 ? g->n - n0 : 16, r0 = 0, ns = g->nseg;
+		size_t nv = g->n - n0 < 16 ? g->n - n0 : 16, ns = g->nseg;
 		__mmask16 k0 = lanes(nv);
 		const float *wb = g->w + n0 * g->nseg * g->seglen;
 		__m512 b0 = bias ? _mm512_maskz_loadu_ps(k0, bias + n0) : _mm512_setzero_ps();
 		float *o = out + n0;
 
-		for (; r0 + MR_F32 <= m; r0 += MR_F32)
-			gemm_f32_block(g, rows + r0 * ns, MR_F32, b0, wb, o + r0 * ldo, ldo, k0);
-		switch (m - r0) {
-		case 7: gemm_f32_block(g, rows + r0 * ns, 7, b0, wb, o + r0 * ldo, ldo, k0); break;
-		case 6: gemm_f32_block(g, rows + r0 * ns, 6, b0, wb, o + r0 * ldo, ldo, k0); break;
-		case 5: gemm_f32_block(g, rows + r0 * ns, 5, b0, wb, o + r0 * ldo, ldo, k0); break;
-		case 4: gemm_f32_block(g, rows + r0 * ns, 4, b0, wb, o + r0 * ldo, ldo, k0); break;
-		case 3: gemm_f32_block(g, rows + r0 * ns, 3, b0, wb, o + r0 * ldo, ldo, k0); break;
-		case 2: gemm_f32_block(g, rows + r0 * ns, 2, b0, wb, o + r0 * ldo, ldo, k0); break;
-		case 1: gemm_f32_row(g, rows + r0 * ns, b0, wb, o + r0 * ldo, k0); break;
-		}
+#define ROWS(r0_, mr_) \
+	gemm_f32_block(g, rows + (r0_) * ns, mr_, b0, wb, o + (r0_) * ldo, ldo, k0)
+		TM_ROW_GROUPS(m, MR_F32, ROWS);
+#undef ROWS
 	}
 }
 
