@@ -100,10 +100,11 @@ $(RTL_GLUE_OBJ): hw/sim/rtl_engine.cpp hw/sim/rtl_engine.h hw/sim/engine.h $(RTL
 		-isystem $(RTL_TOP_DIR) -isystem $(VL_INC) -isystem $(VL_INC)/vltstd -Ihw/sim -Ihw/regs/generated \
 		-c $< -o $@
 
-# libtmsim_rtl.so: libtmsim with the "rtl" engine linked in. Kept apart from
-# libtmsim.so (TMSIM_ENGINE_OBJS) until the RTL matches the model on every
-# random job: linked there it becomes every user's default engine.
+# The engine joins libtmsim.so (where it becomes the default engine) and
+# libtmsim_rtl.so, the same library built here for the RTL job test.
 RTL_ENGINE_OBJS := $(RTL_GLUE_OBJ) $(RTL_TOP_LIB) $(RTL_TOP_DIR)/libverilated.a
+TMSIM_ENGINE_OBJS   += $(RTL_ENGINE_OBJS)
+TMSIM_ENGINE_LDLIBS += -lstdc++ -lz -lm -pthread
 RTL_TMSIM_OBJS  := $(patsubst %.c,$(BUILD)/%.o,hw/sim/tmsim.c hw/sim/tmsim_dtb.c $(TMA_MODEL_SRCS))
 RTL_TMSIM_SO    := $(BUILD)/lib/libtmsim_rtl.so
 
@@ -121,7 +122,19 @@ $(RTL_JOBS_BIN): hw/tests/rtl/test_rtl_jobs.c tests/hw/tma_harness.h $(RTL_TMSIM
 	$(CC) $(CFLAGS) -Iuapi -Iuserspace/include -Ihw/regs/generated -Ihw/sim -Itests/hw \
 		-Itests/unit $< -o $@ -L$(BUILD)/lib -ltmsim_rtl -Wl,-rpath,$(abspath $(BUILD)/lib)
 
-# Not in CHECK_TARGETS yet: see docs/hw.md (RTL status).
+CHECK_TARGETS += rtl-jobs
 .PHONY: rtl-jobs
 rtl-jobs: $(RTL_JOBS_BIN)
 	@tests/record.sh rtl-jobs $(RTL_JOBS_BIN) $(RTL_JOBS)
+
+# bench-hw: MAC utilisation, int4/2:4 speedups, stall share and simulator
+# speed of the RTL on a GEMM/conv sweep (hw/tests/rtl/bench_rtl.c).
+RTL_BENCH_BIN := $(BUILD)/tests/bench_rtl
+$(RTL_BENCH_BIN): hw/tests/rtl/bench_rtl.c tests/hw/tma_harness.h $(RTL_TMSIM_SO)
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -Iuapi -Iuserspace/include -Ihw/regs/generated -Ihw/sim -Itests/hw \
+		$< -o $@ -L$(BUILD)/lib -ltmsim_rtl -Wl,-rpath,$(abspath $(BUILD)/lib)
+.PHONY: rtl-bench
+bench-hw: rtl-bench
+rtl-bench: $(RTL_BENCH_BIN)
+	$(RTL_BENCH_BIN) | tee build/rtl-bench.txt

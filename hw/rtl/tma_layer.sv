@@ -149,7 +149,7 @@ module tma_layer #(
 
   typedef enum logic [3:0] {
     P_IDLE, P_SETUP, P_DIV, P_GCALC, P_SG, P_PARAM, P_WL, P_PIX, P_CHUNK,
-    P_HALF, P_PATCH, P_FIN, P_END, P_ABORT
+    P_HALF, P_PATCH, P_FIN, P_NSG, P_END, P_ABORT
   } pstate_e;
 
   pstate_e     p_q;
@@ -511,9 +511,7 @@ module tma_layer #(
             if (32'(oc0_q) + (32'(g_q) << l_log_q) >= 32'(cfg.out_c)) begin
               p_q <= P_END;
             end else begin
-              oc0_q <= oc0_q + 17'(32'(g_q) << l_log_q);
-              adv_q <= (cfg.dw && m_q != 16'd1) ? 16'(32'(g_q) << l_log_q) : 16'd0;
-              p_q   <= P_SG;
+              p_q <= P_NSG;
             end
           end else begin
             kb_q  <= '0;
@@ -614,6 +612,12 @@ module tma_layer #(
               p_q <= P_CHUNK;
             end
           end
+        end
+        P_NSG: if (drained_c) begin
+          // The consumer and the output path still use oc0 until drained.
+          oc0_q <= oc0_q + 17'(32'(g_q) << l_log_q);
+          adv_q <= (cfg.dw && m_q != 16'd1) ? 16'(32'(g_q) << l_log_q) : 16'd0;
+          p_q   <= P_SG;
         end
         P_END: ;
         P_ABORT: ;

@@ -415,7 +415,8 @@ static void test_rtl_bad_opcode(void)
 static void test_rtl_region_overflow(void)
 {
 	directed(12, 1);
-	CHECK_EQ(tmsim_csr_read(rtl.s, TMA_REG_ERR_STATUS) & TMA_ERR_STATUS_CODE_MASK, TMA_OK);
+	CHECK_EQ(tmsim_csr_read(rtl.s, TMA_REG_ERR_STATUS) & TMA_ERR_STATUS_CODE_MASK,
+		 TMA_ERR_DMA_FAULT);
 }
 
 static void test_rtl_misaligned(void)
