@@ -43,7 +43,6 @@ void tb_vec_ref(struct tb *b, size_t vec, uint32_t i, size_t target);
 
 /* ---- TFLite models ------------------------------------------------------ */
 
-#define TM_MAX_T 16
 
 struct tfl_tensor_spec {
 	const char *name;
