@@ -43,7 +43,6 @@ void tb_vec_ref(struct tb *b, size_t vec, uint32_t i, size_t target);
 
 /* ---- TFLite models ------------------------------------------------------ */
 
-
 struct tfl_tensor_spec {
 	const char *name;
 	int type;                 /* TensorType: 0 float32, 2 int32, 9 int8 */
