@@ -64,12 +64,16 @@ async function ortMedianUs(name) {
 	return median(t);
 }
 
-function tmrunMedianUs(bin, name) {
+// @variant: a TM_CPU value, or undefined for the dispatcher's own choice.
+function tmrunMedianUs(bin, name, variant) {
+	const env = { ...process.env };
+	if (variant)
+		env.TM_CPU = variant;
 	// --repeat N: the first run is the warm-up, the median is over the rest.
 	for (let i = 0; i < 2; i++) // a second pass only if the first was disturbed
 		try {
 			const out = execFileSync(tmrun, [bin, '--device', 'cpu', '--json', '--repeat',
-				String(runsFor(name) + WARMUP)], { stdio: ['ignore', 'pipe', 'ignore'] });
+				String(runsFor(name) + WARMUP)], { stdio: ['ignore', 'pipe', 'ignore'], env });
 			return JSON.parse(out).latency_ns.median / 1000;
 		} catch (e) {
 			if (i)
@@ -152,6 +156,18 @@ function markdown(m, rows) {
 		       `${ri >= 2 ? 'met' : 'MISSED'} | ${r.hot} |`);
 	}
 	l.push('');
+	if (rows.some((r) => r.int8_avx2)) {
+		l.push('The same models with TM_CPU=avx2 (no AVX-512: what x86 machines without ' +
+		       'VNNI run; ONNX Runtime keeps its own best kernels here, so these ratios ' +
+		       'are conservative):');
+		l.push('');
+		l.push('| model | tmrun float (avx2) | ratio | tmrun int8 (avx2) | ratio |');
+		l.push('|---|---:|---:|---:|---:|');
+		for (const r of rows)
+			l.push(`| ${r.model} | ${fmt(r.float_avx2)} | ${(r.ort / r.float_avx2).toFixed(2)}x | ` +
+			       `${fmt(r.int8_avx2)} | ${(r.ort / r.int8_avx2).toFixed(2)}x |`);
+		l.push('');
+	}
 	return l.join('\n');
 }
 
@@ -162,7 +178,8 @@ function writePerf(file, section) {
 	const start = doc.indexOf('## CPU: tmrun vs ONNX Runtime');
 	if (start >= 0) {
 		const next = doc.indexOf('\n## ', start + 1);
-		doc = doc.slice(0, start) + section + (next >= 0 ? doc.slice(next + 1) : '');
+		doc = doc.slice(0, start) + (next >= 0 ? section.replace(/\n*$/, '\n\n') +
+			doc.slice(next + 1) : section);
 	} else {
 		doc = doc.replace(/\n*$/, '\n\n') + section;
 	}
@@ -177,6 +194,12 @@ async function main() {
 		r.float = tmrunMedianUs(path.join(binDir, name + '.float.bin'), name);
 		r.int8 = tmrunMedianUs(path.join(binDir, name + '.int8.bin'), name);
 		r.hot = tmrunHotOps(path.join(binDir, name + '.int8.bin'));
+		// The AVX2 variant too, where the machine has a better one: what
+		// x86 machines without AVX-512 VNNI would run.
+		if (m0.flags.includes('avx512_vnni')) {
+			r.float_avx2 = tmrunMedianUs(path.join(binDir, name + '.float.bin'), name, 'avx2');
+			r.int8_avx2 = tmrunMedianUs(path.join(binDir, name + '.int8.bin'), name, 'avx2');
+		}
 		console.log(`${name}: ORT ${fmt(r.ort)}, tmrun float ${fmt(r.float)} ` +
 			    `(${(r.ort / r.float).toFixed(2)}x), int8 ${fmt(r.int8)} ` +
 			    `(${(r.ort / r.int8).toFixed(2)}x)`);
