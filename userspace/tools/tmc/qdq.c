@@ -311,15 +311,19 @@ static int fuse_move(struct ir_graph *g, int ni)
 /* Give run-time tensor @t per-tensor parameters (@s, @z), or check it has them. */
 static int give_q(struct ir_graph *g, int ni, int t, int s, int z)
 {
-	struct ir_quant *q = &g->t[t].q;
-	float scale = (float)cval(g, s, 0);
-	int32_t zp = (int32_t)cval(g, z, 0);
+	struct ir_quant *q;
+	float scale;
+	int32_t zp;
 
 	if (t < 0 || is_const(g, t))
 		return 0;
+	/* Only constants have values to read: check before cval(). */
 	if (!params_ok(g, s, z, 1))
 		return lw_fail(g, ni, "scales and zero points of run-time tensors must be "
 			       "per-tensor constants");
+	q = &g->t[t].q;
+	scale = (float)cval(g, s, 0);
+	zp = (int32_t)cval(g, z, 0);
 	if (g->t[t].dtype != IR_INT8 && g->t[t].dtype != IR_UINT8)
 		return lw_fail(g, ni, "quantized tensors must be int8 or uint8");
 	if (q->count)
