@@ -107,7 +107,7 @@ module tma_layer #(
   localparam int unsigned ActRaW  = $clog2(ActBytes / AW);
   localparam int unsigned LaneRaW = $clog2(LB / R);
   localparam int unsigned IdxRaW  = $clog2(LBI / R);
-  localparam int unsigned ParRaW  = $clog2(PB / 16);
+  localparam int unsigned ParRaW  = MaxGroups > 1 ? $clog2(MaxGroups) : 1;
   localparam int unsigned LaneW   = C > 1 ? $clog2(C) : 1;
   localparam int unsigned WcapD   = LB / R;                // value words per lane
   localparam int unsigned WcapS   = LBI / R;               // index words per lane
@@ -199,12 +199,13 @@ module tma_layer #(
   logic [15:0] pend_grp_q, hold_grp_q;
   logic [15:0] pend_n_q, hold_n_q, ob_n_q;
 
-  typedef enum logic [1:0] {R_IDLE, R_FEED, R_WAIT, R_WRITE} rstate_e;
-  rstate_e     r_q;
-  logic [15:0] rlane_q, rcnt_q;
-  logic        feed_q;
-  logic [LaneW-1:0] feed_lane_q;
-  logic [7:0]  obuf_q [C];
+  // Output path: hold -> parameter read -> Cols requant lanes -> write DMA.
+  logic        rq_busy_q;     // a group is in the parameter read or requant
+  logic [63:0] rq_pix_q;
+  logic [16:0] rq_oc_q;
+  logic [15:0] rq_n_q;
+  logic        ob_full_q;     // requant results wait for the write DMA
+  logic [63:0] wr_off_q;      // offset of the write in flight (error address)
   logic        wpend_q;
 
   logic        abort_q;
@@ -684,12 +685,13 @@ module tma_layer #(
     );
   end
 
-  // Per-channel parameters, one 16-byte tma_chan_param per read.
+  // Per-channel parameters: one group's C 16-byte tma_chan_params per read,
+  // so all lanes of a group requantize in the same cycle.
   logic              p_re;
   logic [ParRaW-1:0] p_raddr;
-  logic [127:0]      p_rdata;
+  logic [C*128-1:0]  p_rdata;
 
-  tma_bytebuf #(.Bytes(PB), .WrBytes(BusBytes), .RdBytes(16)) u_param (
+  tma_bytebuf #(.Bytes(PB), .WrBytes(BusBytes), .RdBytes(16 * C)) u_param (
     .clk_i,
     .we_i    (dw_valid_i && tgt_q == TGT_PARAM),
     .waddr_i ($clog2(PB / BusBytes)'(dw_addr_i)),
@@ -821,53 +823,80 @@ module tma_layer #(
 
   // ---- requantization and output writes -------------------------------------------------
 
-  logic       hold_release_c;
-  logic       rq_valid;
-  logic [7:0] rq_q;
-  logic [31:0] rq_shift;
+  // A held group goes to the C requant lanes in one step (its parameter word
+  // is read the cycle it leaves the hold, so the hold is free for the next
+  // group at once); the results wait in the requant output registers until
+  // the write DMA takes them (it copies its source at start), so one group
+  // requantizes while the previous one is written and the next computes.
+  logic        hold_release_c;
+  logic        feed_q;
+  logic [31:0] feed_acc_q [C];
+  logic [C-1:0] rq_valid;
+  logic [7:0]  rq_q [C];
 
-  assign hold_release_c = feed_q && 16'(feed_lane_q) + 16'd1 == hold_n_q;
-  assign p_re    = r_q == R_FEED;
-  assign p_raddr = ParRaW'((32'(hold_grp_q) << l_log_q) + 32'(rlane_q));
-  // tma_chan_param.shift is an int32; only -31..31 matters (uapi/tma_cmd.h).
-  assign rq_shift = p_rdata[95:64];
+  assign hold_release_c = hold_full_q && !rq_busy_q && (!ob_full_q || wr_start_o) &&
+                          !abort_q;
+  assign p_re    = hold_release_c;
+  assign p_raddr = ParRaW'(hold_grp_q);
 
-  tma_requant u_rq (
-    .clk_i,
-    .rst_ni,
-    .valid_i   (feed_q),
-    .acc_i     (hold_acc_q[feed_lane_q]),
-    .bias_i    (p_rdata[31:0]),
-    .mult_i    (p_rdata[63:32]),
-    .shift_i   ($signed(rq_shift) > 32'sd31 ? 8'sd31 :
-                $signed(rq_shift) < -32'sd31 ? -8'sd31 : rq_shift[7:0]),
-    .out_zp_i  (cfg.out_zp),
-    .act_min_i (cfg.act_min),
-    .act_max_i (cfg.act_max),
-    .valid_o   (rq_valid),
-    .q_o       (rq_q)
-  );
+  for (genvar c = 0; c < C; c++) begin : g_rq
+    logic [127:0] par;
+    logic [31:0]  sh;
+    assign par = p_rdata[128*c +: 128];
+    // tma_chan_param.shift is an int32; only -31..31 matters (uapi/tma_cmd.h).
+    assign sh  = par[95:64];
+    logic unused_par;
+    assign unused_par = ^par[127:96];
+    tma_requant u_rq (
+      .clk_i,
+      .rst_ni,
+      .valid_i   (feed_q),
+      .acc_i     (feed_acc_q[c]),
+      .bias_i    (par[31:0]),
+      .mult_i    (par[63:32]),
+      .shift_i   ($signed(sh) > 32'sd31 ? 8'sd31 :
+                  $signed(sh) < -32'sd31 ? -8'sd31 : sh[7:0]),
+      .out_zp_i  (cfg.out_zp),
+      .act_min_i (cfg.act_min),
+      .act_max_i (cfg.act_max),
+      .valid_o   (rq_valid[c]),
+      .q_o       (rq_q[c])
+    );
+  end
 
   always_comb begin
     wr_data_o = '0;
     for (int unsigned c = 0; c < C; c++) begin
-      wr_data_o[8*c +: 8] = obuf_q[c];
+      wr_data_o[8*c +: 8] = rq_q[c];
     end
-    wr_start_o = r_q == R_WRITE && wr_ready_i && !wpend_q && !abort_q;
+    // The next write may start in the cycle the previous one is answered.
+    wr_start_o = ob_full_q && wr_ready_i && !abort_q &&
+                 (!wpend_q || (wr_done_i && !wr_err_i));
     wr_off_o   = 64'(off_i[OPND_OUT]) + ob_pix_q + 64'(ob_oc_q);
     wr_len_o   = $bits(wr_len_o)'(ob_n_q);
   end
 
   always_ff @(posedge clk_i or negedge rst_ni) begin
     if (!rst_ni) begin
-      r_q <= R_IDLE;
-      {rlane_q, rcnt_q, feed_q, feed_lane_q, wpend_q, hold_full_q} <= '0;
+      {feed_q, rq_busy_q, ob_full_q, wpend_q, hold_full_q} <= '0;
       {hold_pix_q, hold_oc_q, hold_grp_q, hold_n_q, ob_pix_q, ob_oc_q, ob_n_q} <= '0;
+      {rq_pix_q, rq_oc_q, rq_n_q, wr_off_q} <= '0;
       for (int unsigned c = 0; c < C; c++) begin
         hold_acc_q[c] <= '0;
-        obuf_q[c]     <= '0;
+        feed_acc_q[c] <= '0;
       end
     end else begin
+      feed_q <= hold_release_c;
+      if (hold_release_c) begin
+        hold_full_q <= 1'b0;
+        rq_busy_q   <= 1'b1;
+        rq_pix_q    <= hold_pix_q;
+        rq_oc_q     <= hold_oc_q;
+        rq_n_q      <= hold_n_q;
+        for (int unsigned c = 0; c < C; c++) begin
+          feed_acc_q[c] <= hold_acc_q[c];
+        end
+      end
       if (mac_last) begin
         hold_full_q <= 1'b1;
         hold_pix_q  <= pend_pix_q;
@@ -878,55 +907,29 @@ module tma_layer #(
           hold_acc_q[c] <= mac_acc[32*c +: 32];
         end
       end
-      feed_q      <= p_re;
-      feed_lane_q <= LaneW'(rlane_q);
-      if (hold_release_c) begin
-        hold_full_q <= 1'b0;
-      end
-      if (rq_valid) begin
-        obuf_q[rcnt_q[LaneW-1:0]] <= rq_q;
-        rcnt_q <= rcnt_q + 16'd1;
-      end
       if (wr_done_i || wr_fault_i) begin
         wpend_q <= 1'b0;
       end
-      unique case (r_q)
-        R_IDLE: if (hold_full_q && !hold_release_c && !abort_q) begin
-          r_q      <= R_FEED;
-          rlane_q  <= '0;
-          rcnt_q   <= '0;
-          ob_pix_q <= hold_pix_q;
-          ob_oc_q  <= hold_oc_q;
-          ob_n_q   <= hold_n_q;
-        end
-        R_FEED: begin
-          rlane_q <= rlane_q + 16'd1;
-          if (rlane_q + 16'd1 == hold_n_q) begin
-            r_q <= R_WAIT;
-          end
-        end
-        R_WAIT: if (rcnt_q == ob_n_q) begin
-          r_q <= R_WRITE;
-        end
-        R_WRITE: begin
-          if (wr_start_o) begin
-            wpend_q <= 1'b1;
-          end
-          if (wpend_q && wr_done_i) begin
-            r_q <= R_IDLE;
-          end
-        end
-        default: r_q <= R_IDLE;
-      endcase
-      if (p_q == P_IDLE || abort_q && !wpend_q) begin
-        r_q         <= R_IDLE;
-        hold_full_q <= p_q == P_IDLE ? 1'b0 : hold_full_q;
+      if (wr_start_o) begin
+        ob_full_q <= 1'b0;
+        wpend_q   <= 1'b1;
+        wr_off_q  <= wr_off_o;
+      end
+      if (rq_valid[0]) begin
+        rq_busy_q <= 1'b0;
+        ob_full_q <= 1'b1;
+        ob_pix_q  <= rq_pix_q;
+        ob_oc_q   <= rq_oc_q;
+        ob_n_q    <= rq_n_q;
+      end
+      if (p_q == P_IDLE) begin
+        {feed_q, rq_busy_q, ob_full_q, wpend_q, hold_full_q} <= '0;
       end
     end
   end
 
   assign drained_c = !full_q[0] && !full_q[1] && c_q == C_IDLE && !s1_valid_q &&
-                     !hold_resv_q && !hold_full_q && r_q == R_IDLE && !wpend_q;
+                     !hold_resv_q && !hold_full_q && !rq_busy_q && !ob_full_q && !wpend_q;
 
   // ---- completion and errors ------------------------------------------------------------
 
@@ -940,7 +943,7 @@ module tma_layer #(
       tile_o  <= 1'b0;
     end else begin
       done_o <= 1'b0;
-      tile_o <= r_q == R_WRITE && wpend_q && wr_done_i && !wr_err_i;
+      tile_o <= wpend_q && wr_done_i && !wr_err_i;
       if (p_q == P_IDLE && start_i) begin
         abort_q <= 1'b0;
         ecode_q <= '0;
@@ -963,7 +966,7 @@ module tma_layer #(
           abort_q <= 1'b1;
           ecode_q <= 8'(tma_reg_pkg::TMA_ERR_BUS);
           eopnd_q <= 4'(tma_reg_pkg::TMA_OPND_OUT);
-          eaddr_q <= rbase_i[OPND_OUT] + wr_off_o;
+          eaddr_q <= rbase_i[OPND_OUT] + wr_off_q;
         end else if (wr_fault_i) begin
           abort_q <= 1'b1;
           ecode_q <= 8'(tma_reg_pkg::TMA_ERR_DMA_FAULT);
@@ -987,6 +990,6 @@ module tma_layer #(
   assign stall_o    = p_q != P_IDLE && p_q != P_END && c_q == C_IDLE;
 
   logic unused;
-  assign unused = ^{dw_addr_i, p_rdata[127:96], rsize_i[0][0], rsize_i[1][0], rsize_i[2][0], rsize_i[3][0]};
+  assign unused = ^{dw_addr_i, hold_grp_q, ob_n_q, rq_valid, rsize_i[0][0], rsize_i[1][0], rsize_i[2][0], rsize_i[3][0]};
 
 endmodule
