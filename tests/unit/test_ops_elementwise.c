@@ -351,6 +351,182 @@ static void test_ops_refuses_concat_scale_overflow(void)
 	expect_refusal(TM_OP_CONCATENATION, &o, sizeof(o), t, 1, "overflows float");
 }
 
+/*
+ * Scales of 1e30 in, 1e-30 out are legal floats but a multiplier of 1e60:
+ * no int32 shift applies it, so every requantizing op family must refuse it
+ * in prepare (shifting by 200 bits was undefined behaviour in the kernels).
+ */
+static void test_ops_refuses_extreme_multipliers(void)
+{
+	struct tspec un[] = {
+		{ TM_DTYPE_INT8, 1, { 4 }, 1e30f, 0 }, { TM_DTYPE_INT8, 1, { 4 }, 1e-30f, 0 },
+	};
+	struct tspec bin[] = {
+		{ TM_DTYPE_INT8, 1, { 4 }, 1e30f, 0 }, { TM_DTYPE_INT8, 1, { 4 }, 1e30f, 0 },
+		{ TM_DTYPE_INT8, 1, { 4 }, 1e-30f, 0 },
+	};
+	struct tspec red[] = {
+		{ TM_DTYPE_INT8, 2, { 2, 4 }, 1e30f, 0 }, { TM_DTYPE_INT8, 1, { 2 }, 1e-30f, 0 },
+	};
+	struct tm_clip_options clip = { .min = -1.0f, .max = 1.0f };
+	struct tm_leaky_relu_options leaky = { .alpha = 0.1f };
+	struct tm_binary_options bo = { .act = { TM_ACT_NONE, 0, 0 } };
+	struct tm_reduce_options ro = { .axes_mask = 0x2 };
+
+	expect_refusal(TM_OP_RELU, NULL, 0, un, 1, "requantization multiplier");
+	expect_refusal(TM_OP_RELU6, NULL, 0, un, 1, "requantization multiplier");
+	expect_refusal(TM_OP_CLIP, &clip, sizeof(clip), un, 1, "requantization multiplier");
+	expect_refusal(TM_OP_LEAKY_RELU, &leaky, sizeof(leaky), un, 1, "identity multiplier");
+	expect_refusal(TM_OP_MUL, &bo, sizeof(bo), bin, 2, "MUL multiplier");
+	expect_refusal(TM_OP_ADD, &bo, sizeof(bo), bin, 2, "output multiplier");
+	expect_refusal(TM_OP_SUB, &bo, sizeof(bo), bin, 2, "not below 1");
+	expect_refusal(TM_OP_MEAN, &ro, sizeof(ro), red, 1, "requantization multiplier");
+	expect_refusal(TM_OP_REDUCE_SUM, &ro, sizeof(ro), red, 1, "requantization multiplier");
+	/* Only the alpha branch overflows: alpha 1e20 on a ratio of 2^10. */
+	un[0].scale = 1024.0f;
+	un[1].scale = 1.0f;
+	leaky.alpha = 1e20f;
+	expect_refusal(TM_OP_LEAKY_RELU, &leaky, sizeof(leaky), un, 1, "alpha multiplier");
+}
+
+/*
+ * ADD/SUB: TFLite requires the output multiplier 2 max(s_a, s_b) /
+ * (2^20 s_out) below 1. Inputs at scale 1, output at 2^-j: j = 18 gives 0.5
+ * and exact results (a + b) * 2^18 + z_out, saturated; j = 19 gives 1.
+ */
+static void test_ops_add_output_multiplier_limit(void)
+{
+	struct tspec t[] = {
+		{ TM_DTYPE_INT8, 2, { 256, 1 }, 1.0f, -3 }, { TM_DTYPE_INT8, 2, { 1, 256 }, 1.0f, 7 },
+		{ TM_DTYPE_INT8, 2, { 256, 256 }, 1.0f / (1 << 18), 5 },
+	};
+	struct tm_binary_options o = { .act = { TM_ACT_NONE, 0, 0 } };
+	int8_t codes[256];
+	const void *in[] = { codes, codes };
+	size_t sz[] = { 256, 256 };
+	struct run r;
+
+	for (int q = 0; q < 256; q++)
+		codes[q] = (int8_t)(q - 128);
+	CHECK_EQ(build(&r, TM_OP_SUB, &o, sizeof(o), t, 2), 0);
+	const int8_t *out = invoke(&r, in, sz, 2);
+	for (int i = 0; out && i < 256 * 256; i++) {
+		int64_t v = 5 + (int64_t)((codes[i / 256] + 3) - (codes[i % 256] - 7)) * (1 << 18);
+
+		CHECK_EQ(out[i], v > 127 ? 127 : v < -128 ? -128 : v);
+	}
+	done(&r);
+	t[2].scale = 1.0f / (1 << 19);
+	expect_refusal(TM_OP_ADD, &o, sizeof(o), t, 2, "output multiplier 1 is not below 1");
+}
+
+/*
+ * One requantizing op at multiplier 2^k: prepare accepts it exactly when the
+ * largest operand the kernel can see, |x| <= x_max, still fits int32 with a
+ * zero point added after the kernel's left shift by k + 1; then every output
+ * must be clamp(z_out + f(x) * 2^k), worked out here in int64. Run under
+ * ASan/UBSan (make SAN=1 unit-check) this is the proof that the accepted
+ * range has no overflow.
+ */
+enum sweep_op { SW_RELU, SW_LEAKY, SW_MUL, SW_SUM };
+
+static int64_t sweep_want(enum sweep_op op, int k, const int8_t *x, int i, int32_t zi,
+			  int32_t zo)
+{
+	int64_t v;
+
+	switch (op) {
+	case SW_RELU:
+		v = zo + (int64_t)(x[i] - zi) * ((int64_t)1 << k);
+		return v > 127 ? 127 : v < zo ? zo : v;
+	case SW_LEAKY: /* alpha 0.5 */
+		v = x[i] - zi;
+		v = zo + (v >= 0 ? v << k : v * ((int64_t)1 << (k - 1)));
+		break;
+	case SW_MUL: /* a = x[i / 256], b = x[i % 256], both at zero point zi */
+		v = zo + (int64_t)(x[i / 256] - zi) * (x[i % 256] - zi) * ((int64_t)1 << k);
+		break;
+	default: /* sum of the row of 4 */
+		v = 0;
+		for (int j = 0; j < 4; j++)
+			v += x[i * 4 + j] - zi;
+		v = zo + v * ((int64_t)1 << k);
+		break;
+	}
+	return v > 127 ? 127 : v < -128 ? -128 : v;
+}
+
+static void sweep(enum sweep_op op, int64_t x_max)
+{
+	static const unsigned opcode[] = { TM_OP_RELU, TM_OP_LEAKY_RELU, TM_OP_MUL, TM_OP_REDUCE_SUM };
+	struct tspec un[] = {
+		{ TM_DTYPE_INT8, 1, { 256 }, 0, -3 }, { TM_DTYPE_INT8, 1, { 256 }, 0, 5 },
+	};
+	struct tspec mul[] = {
+		{ TM_DTYPE_INT8, 2, { 256, 1 }, 0, -3 }, { TM_DTYPE_INT8, 2, { 1, 256 }, 1.0f, -3 },
+		{ TM_DTYPE_INT8, 2, { 256, 256 }, 0, 5 },
+	};
+	struct tspec sum[] = {
+		{ TM_DTYPE_INT8, 2, { 64, 4 }, 0, -3 }, { TM_DTYPE_INT8, 1, { 64 }, 0, 5 },
+	};
+	struct tm_leaky_relu_options lo = { .alpha = 0.5f };
+	struct tm_binary_options bo = { .act = { TM_ACT_NONE, 0, 0 } };
+	struct tm_reduce_options ro = { .axes_mask = 0x2 };
+	const void *opt[] = { NULL, &lo, &bo, &ro };
+	size_t opt_size[] = { 0, sizeof(lo), sizeof(bo), sizeof(ro) };
+	struct tspec *t = op == SW_MUL ? mul : op == SW_SUM ? sum : un;
+	unsigned n_in = op == SW_MUL ? 2 : 1, n_out = op == SW_MUL ? 65536 : op == SW_SUM ? 64 : 256;
+	int8_t x[256];
+	const void *in[] = { x, x };
+	size_t sz[] = { 256, 256 };
+	unsigned accepted = 0;
+
+	for (int q = 0; q < 256; q++)
+		x[q] = (int8_t)(q - 128);
+	for (int k = 1; k <= 40; k++) {
+		int fits = (x_max << (k + 1)) <= INT32_MAX - 255;
+		struct run r;
+		int ret;
+
+		t[0].scale = ldexpf(1.0f, k - 20);
+		t[n_in].scale = ldexpf(1.0f, -20);
+		ret = build(&r, opcode[op], opt[op], opt_size[op], t, n_in);
+		CHECK_EQ(ret, fits ? 0 : -EINVAL);
+		if (!fits)
+			CHECK_STR_CONTAINS(r.err, "is too large");
+		if (ret) {
+			done(&r);
+			continue;
+		}
+		accepted++;
+		const int8_t *out = invoke(&r, in, sz, n_in);
+		for (unsigned i = 0; out && i < n_out; i++)
+			CHECK_EQ(out[i], sweep_want(op, k, x, (int)i, -3, 5));
+		done(&r);
+	}
+	CHECK(accepted > 0 && accepted < 40);
+}
+
+static void test_ops_relu_multiplier_limit(void)
+{
+	sweep(SW_RELU, 255);
+}
+
+static void test_ops_leaky_relu_multiplier_limit(void)
+{
+	sweep(SW_LEAKY, 255);
+}
+
+static void test_ops_mul_multiplier_limit(void)
+{
+	sweep(SW_MUL, 255 * 255);
+}
+
+static void test_ops_reduce_sum_multiplier_limit(void)
+{
+	sweep(SW_SUM, 255 * 4);
+}
+
 int main(void)
 {
 	TM_RUN(test_ops_add_int8_row_broadcast);
@@ -368,5 +544,11 @@ int main(void)
 	TM_RUN(test_ops_refuses_requant_multiplier);
 	TM_RUN(test_ops_refuses_pad_int32_value);
 	TM_RUN(test_ops_refuses_concat_scale_overflow);
+	TM_RUN(test_ops_refuses_extreme_multipliers);
+	TM_RUN(test_ops_add_output_multiplier_limit);
+	TM_RUN(test_ops_relu_multiplier_limit);
+	TM_RUN(test_ops_leaky_relu_multiplier_limit);
+	TM_RUN(test_ops_mul_multiplier_limit);
+	TM_RUN(test_ops_reduce_sum_multiplier_limit);
 	TM_TEST_EXIT();
 }

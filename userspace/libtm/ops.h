@@ -27,7 +27,11 @@ extern const struct tm_op_impl tm_op_quantize; /* QUANTIZE and DEQUANTIZE */
 /* ops_layer_norm.c */
 extern const struct tm_op_impl tm_op_layer_norm;
 
-/* Checks shared by ops_elementwise.c and ops_shape.c; each fails via tm_op_fail(). */
+/* ops_common.c: checks shared by the op families; each fails via tm_op_fail(). */
+/* A requantization multiplier the kernels can apply to operands |x| <= @x_max. */
+int tm_op_check_mult(struct tm_op_ctx *ctx, const char *what, int32_t q_fixed, int shift,
+		     int64_t x_max);
+/* ops_elementwise.c: checks shared with ops_shape.c. */
 int tm_ew_check_arity(struct tm_op_ctx *ctx, unsigned min_in, unsigned max_in);
 int tm_ew_check_dtype(struct tm_op_ctx *ctx, const struct tm_tensor *t, unsigned dtype);
 int tm_ew_qparams(struct tm_op_ctx *ctx, const struct tm_tensor *t, float *scale, int32_t *zp);

@@ -143,6 +143,9 @@ static int common_dtype(struct tm_op_ctx *ctx, unsigned *dtype)
 	return 0;
 }
 
+/* The largest |q - zero_point| of an int8 code. */
+#define INT8_SPAN 255
+
 /* ---- binary arithmetic --------------------------------------------------------- */
 
 struct bin_state {
@@ -185,10 +188,20 @@ static int bin_prepare_int8(struct tm_op_ctx *ctx, struct bin_state *s)
 	    tm_ew_qparams(ctx, o, &so, &zo))
 		return -EINVAL;
 	tm_ew_act_range_int8(s->lo, s->hi, so, zo, &qmin, &qmax);
-	if (s->op == TM_BINOP_MUL)
+	if (s->op == TM_BINOP_MUL) {
 		tm_mul_params_int8(&s->mul, sa, za, sb, zb, so, zo, qmin, qmax);
-	else
-		tm_add_params_int8(&s->add, sa, za, sb, zb, so, zo, qmin, qmax);
+		/* The kernel requantizes (a - za) * (b - zb), at most 255 * 255. */
+		return tm_op_check_mult(ctx, "MUL", s->mul.mult, s->mul.shift, INT8_SPAN * INT8_SPAN);
+	}
+	tm_add_params_int8(&s->add, sa, za, sb, zb, so, zo, qmin, qmax);
+	/*
+	 * The sum of the inputs rescaled to 2^20 * 2 max(s_a, s_b) may use all
+	 * of int32 once shifted: TFLite requires the output multiplier below 1.
+	 */
+	if (s->add.out_shift > 0)
+		return tm_op_fail(ctx, "output multiplier %g is not below 1 (scales %g, %g -> %g)",
+				  ldexp(s->add.out_mult, s->add.out_shift - 31), (double)sa,
+				  (double)sb, (double)so);
 	return 0;
 }
 
@@ -387,10 +400,18 @@ static int unary_prepare_int8(struct tm_op_ctx *ctx, struct unary_state *s)
 			return -EINVAL;
 		s->mode = UN_RELUX;
 		tm_relux_params_int8(&s->relux, si, zi, so, zo, lo, hi);
+		if (tm_op_check_mult(ctx, "requantization", s->relux.mult, s->relux.shift,
+				     INT8_SPAN))
+			return -EINVAL;
 		return unary_table(s);
 	case TM_OP_LEAKY_RELU:
 		s->mode = UN_LEAKY;
 		tm_leaky_relu_params_int8(&s->leaky, si, zi, so, zo, s->p0);
+		if (tm_op_check_mult(ctx, "identity", s->leaky.mult_identity,
+				     s->leaky.shift_identity, INT8_SPAN) ||
+		    tm_op_check_mult(ctx, "alpha", s->leaky.mult_alpha, s->leaky.shift_alpha,
+				     INT8_SPAN))
+			return -EINVAL;
 		return unary_table(s);
 	case TM_OP_LOGISTIC:
 	case TM_OP_TANH:
@@ -610,6 +631,10 @@ static int reduce_prepare_int8(struct tm_op_ctx *ctx, struct reduce_state *s, si
 		return tm_op_fail(ctx, "int8 reduction of %zu elements per output overflows int32",
 				  tm_reduce_count(&s->rs));
 	tm_reduce_params_int8(&s->p, &s->rs, opcode == TM_OP_MEAN, si, zi, so, zo);
+	/* The kernel requantizes sum - count * z_in: up to 255 per element. */
+	if (tm_op_check_mult(ctx, "requantization", s->p.mult, s->p.shift,
+			     (int64_t)INT8_SPAN * s->p.count))
+		return -EINVAL;
 	*scratch = tm_reduce_int8_scratch_size(&s->rs);
 	return 0;
 }

@@ -13,6 +13,7 @@
 #include <errno.h>
 #include <float.h>
 #include <math.h>
+#include <stdio.h>
 #include "dispatch.h"
 #include "nn.h"
 #include "ops.h"
@@ -225,9 +226,12 @@ static int channel_multipliers(struct tm_op_ctx *ctx, const struct tm_tensor *wt
 					  wq->scale, wq->zero_point);
 		tm_nn_multiplier(s_in, wq->scale, s_out, per_tensor && float_product_if_per_tensor,
 				 &q_fixed[c], &shift[c]);
-		if (shift[c] > 31)
-			return tm_op_fail(ctx, "channel %d: requantization multiplier %g is too "
-					  "large", c, (double)s_in * wq->scale / s_out);
+		if (shift[c] > 31) {
+			char what[48];
+
+			snprintf(what, sizeof(what), "channel %d requantization", c);
+			return tm_op_check_mult(ctx, what, q_fixed[c], shift[c], 0);
+		}
 	}
 	s->q.in_zp = in->q->zero_point;
 	s->q.out_zp = ctx->out[0]->q->zero_point;
@@ -626,8 +630,9 @@ static int mm_prepare(struct tm_op_ctx *ctx, size_t *scratch)
 		return -EINVAL;
 	tm_nn_multiplier(ctx->in[0]->q->scale, ctx->in[1]->q->scale, ctx->out[0]->q->scale, 1,
 			 &s->mult[0], (int *)&s->mult[1]);
-	if (s->q.shift[0] > 31)
-		return tm_op_fail(ctx, "requantization multiplier is too large");
+	/* The accumulator's range is data-dependent, as in TFLite: only the shift is checked. */
+	if (tm_op_check_mult(ctx, "requantization", s->mult[0], s->q.shift[0], 0))
+		return -EINVAL;
 	s->q.in_zp = ctx->in[0]->q->zero_point;
 	s->q.w_zp = ctx->in[1]->q->zero_point;
 	s->q.out_zp = ctx->out[0]->q->zero_point;

@@ -352,11 +352,8 @@ static int quant_prepare(struct tm_op_ctx *ctx, size_t *scratch)
 		return 0;
 	tm_requant_params_init(&s->rq, si, zi, in->dtype == TM_DTYPE_UINT8, so, zo,
 			       out->dtype == TM_DTYPE_UINT8);
-	/* The kernel shifts an int32 left by at most 31 bits, as TFLite does. */
-	if (s->rq.shift > 31)
-		return tm_op_fail(ctx, "requantization multiplier %g is too large",
-				  (double)si / (double)so);
-	return 0;
+	/* The kernel requantizes q - z_in, |q - z_in| <= 255 for 8-bit codes. */
+	return tm_op_check_mult(ctx, "requantization", s->rq.mult, s->rq.shift, 255);
 }
 
 static int quant_eval(struct tm_op_ctx *ctx)
