@@ -183,6 +183,32 @@ Onnx__ValueInfoProto *ob_value(const char *name, const int64_t *dims, int rank)
 	return v;
 }
 
+/* The GraphProto of @g; its arrays are @g's own. */
+static void fill_graph(Onnx__GraphProto *gp, const struct ob_graph *g, const char *name)
+{
+	onnx__graph_proto__init(gp);
+	gp->name = dup(name);
+	gp->n_node = (size_t)g->n_node;
+	gp->node = (Onnx__NodeProto **)g->node;
+	gp->n_initializer = (size_t)g->n_init;
+	gp->initializer = (Onnx__TensorProto **)g->init;
+	gp->n_input = (size_t)g->n_in;
+	gp->input = (Onnx__ValueInfoProto **)g->in;
+	gp->n_output = (size_t)g->n_out;
+	gp->output = (Onnx__ValueInfoProto **)g->out;
+}
+
+Onnx__AttributeProto *ob_attr_g(const char *name, const struct ob_graph *g)
+{
+	Onnx__AttributeProto *a = attr(name, ONNX__ATTRIBUTE_PROTO__ATTRIBUTE_TYPE__GRAPH);
+	struct ob_graph *copy = ob_alloc(sizeof(*copy));
+
+	*copy = *g; /* the caller's struct may be reused for the next branch */
+	a->g = ob_alloc(sizeof(*a->g));
+	fill_graph(a->g, copy, name);
+	return a;
+}
+
 uint8_t *ob_pack(const struct ob_graph *g, int opset, size_t *size)
 {
 	Onnx__ModelProto m;
@@ -191,7 +217,6 @@ uint8_t *ob_pack(const struct ob_graph *g, int opset, size_t *size)
 	Onnx__OperatorSetIdProto *osp = &os;
 
 	onnx__model_proto__init(&m);
-	onnx__graph_proto__init(&gp);
 	onnx__operator_set_id_proto__init(&os);
 	os.domain = dup("");
 	os.version = opset;
@@ -201,15 +226,7 @@ uint8_t *ob_pack(const struct ob_graph *g, int opset, size_t *size)
 	m.n_opset_import = 1;
 	m.opset_import = &osp;
 	m.graph = &gp;
-	gp.name = dup("test");
-	gp.n_node = (size_t)g->n_node;
-	gp.node = (Onnx__NodeProto **)g->node;
-	gp.n_initializer = (size_t)g->n_init;
-	gp.initializer = (Onnx__TensorProto **)g->init;
-	gp.n_input = (size_t)g->n_in;
-	gp.input = (Onnx__ValueInfoProto **)g->in;
-	gp.n_output = (size_t)g->n_out;
-	gp.output = (Onnx__ValueInfoProto **)g->out;
+	fill_graph(&gp, g, "test");
 	*size = onnx__model_proto__get_packed_size(&m);
 	uint8_t *buf = ob_alloc(*size);
 	onnx__model_proto__pack(&m, buf);

@@ -38,6 +38,9 @@ struct ob_graph {
 	int n_in, n_out;
 };
 
+/* A graph attribute (an If branch) holding a copy of @g. */
+Onnx__AttributeProto *ob_attr_g(const char *name, const struct ob_graph *g);
+
 /* Serialise; the buffer is arena memory. */
 uint8_t *ob_pack(const struct ob_graph *g, int opset, size_t *size);
 

@@ -646,6 +646,77 @@ static void test_tmc_import_grouped_conv(void)
 	done(&c);
 }
 
+/* ---- If with a run-time condition ------------------------------------------- */
+
+/*
+ * y = max(x) > 0.5 ? x * 2 : x - 3, x[4]. tmc runs both branches and
+ * selects with the condition as exact 0/1; inputs take each branch and the
+ * strict boundary (max == 0.5 takes else, the next float up takes then).
+ */
+static void if_graph(struct ob_graph *g)
+{
+	static const int64_t xs[] = { 4 }, one[] = { 1 };
+	static const int64_t ax[] = { 0 };
+	struct ob_graph br;
+
+	memset(g, 0, sizeof(*g));
+	g->in[g->n_in++] = ob_value("x", xs, 1);
+	g->out[g->n_out++] = ob_value("y", xs, 1);
+	g->init[g->n_init++] = ob_tensor_f("half", one, 1, (const float[]){ 0.5f });
+	g->node[g->n_node++] = ob_node("ReduceMax", "max", "x", E, "m", E,
+				       ob_attr_ints("axes", ax, 1), ob_attr_i("keepdims", 1), NULL);
+	g->node[g->n_node++] = ob_node("Greater", "gt", "m", "half", E, "c", E, NULL);
+	memset(&br, 0, sizeof(br));
+	br.out[br.n_out++] = ob_value("t", xs, 1);
+	br.init[br.n_init++] = ob_tensor_f("two", one, 1, (const float[]){ 2 });
+	br.node[br.n_node++] = ob_node("Mul", "twice", "x", "two", E, "t", E, NULL);
+	Onnx__AttributeProto *th = ob_attr_g("then_branch", &br);
+	memset(&br, 0, sizeof(br));
+	br.out[br.n_out++] = ob_value("e", xs, 1);
+	br.init[br.n_init++] = ob_tensor_f("three", one, 1, (const float[]){ 3 });
+	br.node[br.n_node++] = ob_node("Sub", "minus", "x", "three", E, "e", E, NULL);
+	Onnx__AttributeProto *el = ob_attr_g("else_branch", &br);
+	g->node[g->n_node++] = ob_node("If", "if", "c", E, "y", E, th, el, NULL);
+}
+
+static void test_tmc_import_if_both_branches(void)
+{
+	static const float xs[4][4] = {
+		{ 1, -2, 0.25f, 3 },          /* max 3: then */
+		{ -1, -2, 0.25f, 0.5f },      /* max 0.5, not > 0.5: else */
+		{ -7, 0.50000006f, -1, 0 },   /* the next float above 0.5: then */
+		{ -9, -8, -7.5f, -100 },      /* else */
+	};
+	struct ob_graph g;
+	struct compiled c;
+	int taken[2] = { 0, 0 };
+
+	if_graph(&g);
+	build(&c, &g, 13);
+	CHECK_EQ(c.ret, 0);
+	if (c.ret)
+		goto out;
+	CHECK_EQ(count_op(c.m, TM_OP_MUL) >= 1, 1);
+	for (int s = 0; s < 4; s++) {
+		float y[4], m = xs[s][0];
+		for (int i = 1; i < 4; i++)
+			m = xs[s][i] > m ? xs[s][i] : m;
+		int then = m > 0.5f;
+		taken[then]++;
+		CHECK_EQ(run(c.m, xs[s], sizeof(xs[s]), y, sizeof(y)), 0);
+		for (int i = 0; i < 4; i++) {
+			float want = then ? xs[s][i] * 2 : xs[s][i] - 3;
+			if (y[i] != want)
+				fprintf(stderr, "sample %d [%d]: %g, want %g\n", s, i, y[i], want);
+			CHECK(y[i] == want);
+		}
+	}
+	CHECK_EQ(taken[0], 2);
+	CHECK_EQ(taken[1], 2);
+out:
+	done(&c);
+}
+
 int main(void)
 {
 	TM_RUN(test_tmc_import_qdq_conv);
@@ -660,5 +731,6 @@ int main(void)
 	TM_RUN(test_tmc_import_node_layer_norm);
 	TM_RUN(test_tmc_import_layer_norm_fused);
 	TM_RUN(test_tmc_import_grouped_conv);
+	TM_RUN(test_tmc_import_if_both_branches);
 	TM_TEST_EXIT();
 }

@@ -4,7 +4,8 @@
 
 An independent check of the TFLite importer: a small numpy interpreter of
 float TFLite models (its own FlatBuffer parsing, written from the schema,
-sharing nothing with tmc) runs each .tflite, and tmc's compiled model.bin of
+sharing nothing with tmc; an IF runs only the branch subgraph its condition
+picks) runs each .tflite, and tmc's compiled model.bin of
 it (BIN_DIR/MODEL.float.bin) must give the same outputs through tmrun on the
 calibration samples and as many perturbed copies: largest absolute
 difference <= 1e-4 * max(max |numpy output|, 1e-3). It covers the operators
@@ -68,28 +69,44 @@ class Table:
 ACT = {0: lambda v: v, 1: lambda v: np.maximum(v, 0), 3: lambda v: np.clip(v, 0, 6)}
 
 
-def run_tflite(path, x):
-    buf = open(path, "rb").read()
-    model = Table(buf, struct.unpack_from("<I", buf, 0)[0])
+CMP = {61: np.greater, 62: np.greater_equal, 58: np.less, 63: np.less_equal}
+BRANCHES = {"then": 0, "else": 0}  # IF branches taken, for the report
+
+
+def run_subgraph(model, buf, si, inputs):
     codes = [max(c.scalar(0, "b"), c.scalar(3, "i")) for c in model.tables(1)]
     buffers = model.tables(4)
-    sg = model.tables(2)[0]
+    sg = model.tables(2)[si]
     tensors = sg.tables(0)
     vals = {}
     for i, t in enumerate(tensors):
         data = buffers[t.scalar(2, "I")].vector(0, np.uint8)
-        if len(data):
+        shape = t.vector(0, np.int32)
+        if len(data) or (len(shape) and not shape.all()):  # an empty shape operand too
             dt = {0: np.float32, 2: np.int32, 4: np.int64}[t.scalar(1, "b")]
-            vals[i] = np.frombuffer(data.tobytes(), dt).reshape(t.vector(0, np.int32))
-    vals[int(sg.vector(1, np.int32)[0])] = x
+            vals[i] = np.frombuffer(data.tobytes(), dt).reshape(shape)
+    for i, x in zip(sg.vector(1, np.int32), inputs):
+        vals[int(i)] = x
     for op in sg.tables(3):
         code = codes[op.scalar(0, "I")]
         ins = [vals[i] for i in op.vector(1, np.int32) if i >= 0]
         out = int(op.vector(2, np.int32)[0])
         opts = op.table(4)
         act = ACT[opts.scalar(0, "b") if opts is not None and code in (0, 9, 18, 41, 42) else 0]
+        if code in CMP:
+            vals[out] = CMP[code](ins[0], ins[1])
+            continue
+        if code == 118:   # IF: run the branch the condition picks
+            branch = "then" if bool(ins[0]) else "else"
+            BRANCHES[branch] += 1
+            vals[out] = run_subgraph(model, buf, opts.scalar(0 if branch == "then" else 1, "i"),
+                                     ins[1:])[0]
+            continue
         if code == 22:    # RESHAPE
             r = ins[0].reshape(tensors[out].vector(0, np.int32))
+            if r.dtype == bool:
+                vals[out] = r
+                continue
         elif code == 9:   # FULLY_CONNECTED
             r = ins[0].reshape(-1, ins[1].shape[1]) @ ins[1].T + (ins[2] if len(ins) > 2 else 0)
         elif code == 40:  # MEAN
@@ -116,7 +133,13 @@ def run_tflite(path, x):
         else:
             raise ValueError(f"operator {code} not in the numpy reference")
         vals[out] = act(r).astype(np.float32)
-    return vals[int(sg.vector(2, np.int32)[0])]
+    return [vals[int(i)] for i in sg.vector(2, np.int32)]
+
+
+def run_tflite(path, x):
+    buf = open(path, "rb").read()
+    model = Table(buf, struct.unpack_from("<I", buf, 0)[0])
+    return run_subgraph(model, buf, 0, [x])[0]
 
 
 def tmrun(tmrun_bin, model, x, tmp):
@@ -153,6 +176,8 @@ def main():
             failed += not ok
             print(f"{'ok  ' if ok else 'FAIL'} {m}: {len(calib)} samples, max_abs {worst:.3e} "
                   f"(numpy output max {ref:.4g})")
+    if BRANCHES["then"] + BRANCHES["else"]:
+        print(f"IF branches taken: then {BRANCHES['then']}, else {BRANCHES['else']}")
     print(f"tflite-vs-numpy: {len(models) - failed} of {len(models)} models agree")
     return 1 if failed else 0
 

@@ -634,97 +634,31 @@ static int lower_layer_norm(struct ir_graph *g, int ni)
 	return lw_emit(g, ni, TM_OP_LAYER_NORM, &o, sizeof(o), ins, 3, g->n[ni].out[0]);
 }
 
-/* ---- comparisons and If, as float 0/1 arithmetic ---------------------- */
+/* ---- comparisons and If (select.c) ---------------------------------------- */
 
-/* A new float tensor shaped like @like, produced by binary @op of @a and @b. */
-static int bin(struct ir_graph *g, int ni, unsigned op, int a, int b, int like, const char *sfx)
-{
-	struct tm_binary_options o = { { 0, 0, 0 } };
-	int ins[2] = { a, b };
-	size_t sz = op == TM_OP_MINIMUM ? 0 : sizeof(o);
-	int y = ir_tensor_derive(g, like, sfx, IR_FLOAT, g->t[like].rank, g->t[like].shape);
-
-	if (y < 0 || lw_emit(g, ni, op, &o, sz, ins, 2, y))
-		return -1;
-	return y;
-}
-
-static int scalar(struct ir_graph *g, int ni, const char *sfx, float v)
-{
-	return lw_const_f(g, ni, sfx, 0, NULL, &v);
-}
-
-/*
- * step(d) = d > 0 ? 1 : 0 for every finite float d, exactly: the smallest
- * positive float times 1e38 twice is far above 1, so min(relu(.), 1) is 1;
- * zero and negatives give 0.
- */
-static int step(struct ir_graph *g, int ni, int d, int like)
-{
-	int big = scalar(g, ni, "step_scale", 1e38f), one = scalar(g, ni, "one", 1);
-	int m1 = big < 0 ? -1 : bin(g, ni, TM_OP_MUL, d, big, like, "step1");
-	int m2 = m1 < 0 ? -1 : bin(g, ni, TM_OP_MUL, m1, big, like, "step2");
-	if (m2 < 0 || one < 0)
-		return -1;
-	struct tm_clip_options c = { 0, 1 };
-	int y = ir_tensor_derive(g, like, "step", IR_FLOAT, g->t[like].rank, g->t[like].shape);
-	if (y < 0 || lw_emit(g, ni, TM_OP_CLIP, &c, sizeof(c), &m2, 1, y))
-		return -1;
-	return y;
-}
-
-/* Greater/GreaterOrEqual/Less/LessOrEqual as 0/1 floats into the node's output. */
 static int lower_compare(struct ir_graph *g, int ni)
 {
-	struct ir_node *n = &g->n[ni];
-	const char *op = n->op;
-	int a = n->in[0], b = n->in[1], y = n->out[0];
-	int less = !strncmp(op, "Less", 4), or_eq = strstr(op, "OrEqual") != NULL;
+	const struct ir_node *n = &g->n[ni];
+	int cmp = !strcmp(n->op, "Greater") ? LW_GT : !strcmp(n->op, "GreaterOrEqual") ? LW_GE :
+		  !strcmp(n->op, "Less") ? LW_LT : LW_LE;
 
-	/* a > b = step(a - b); a >= b = 1 - step(b - a); Less swaps a and b. */
-	if (less) {
-		int t = a;
-		a = b;
-		b = t;
-	}
-	int d = or_eq ? bin(g, ni, TM_OP_SUB, b, a, y, "diff") : bin(g, ni, TM_OP_SUB, a, b, y, "diff");
-	int s = d < 0 ? -1 : step(g, ni, d, y);
-	if (s < 0)
-		return -1;
-	if (!or_eq)
-		return lw_alias(g, ni, y, s);
-	struct tm_binary_options o = { { 0, 0, 0 } };
-	int one = scalar(g, ni, "one", 1), ins[2] = { one, s };
-	return one < 0 ? -1 : lw_emit(g, ni, TM_OP_SUB, &o, sizeof(o), ins, 2, y);
+	return lw_compare(g, n->name, cmp, n->in[0], n->in[1], n->out[0]);
 }
 
-/*
- * If with a run-time condition: both branches run and the result is
- * cond * then + (1 - cond) * else, exact for finite values because cond is
- * exactly 0 or 1.
- */
+/* If with a run-time condition: both branches run, one result is selected. */
 static int lower_if(struct ir_graph *g, int ni)
 {
 	const struct ir_attr *th = ir_attr_get(&g->n[ni], "then_branch");
 	const struct ir_attr *el = ir_attr_get(&g->n[ni], "else_branch");
-	int c = g->n[ni].in[0];
+	int c = g->n[ni].in[0], n = g->n[ni].n_out, t[IR_MAX_IO], e[IR_MAX_IO];
 
 	if (g->t[c].dtype != IR_BOOL || ir_numel(&g->t[c]) != 1)
 		return lw_fail(g, ni, "the condition must be a boolean scalar made by a comparison");
-	int one = scalar(g, ni, "one", 1);
-	int nc = one < 0 ? -1 : bin(g, ni, TM_OP_SUB, one, c, c, "not");
-	if (nc < 0)
-		return -1;
-	for (int k = 0; k < g->n[ni].n_out; k++) {
-		int y = g->n[ni].out[k], t = (int)th->ints[k], e = (int)el->ints[k];
-		int a = bin(g, ni, TM_OP_MUL, c, t, y, "then");
-		int b = a < 0 ? -1 : bin(g, ni, TM_OP_MUL, nc, e, y, "else");
-		struct tm_binary_options o = { { 0, 0, 0 } };
-		int ins[2] = { a, b };
-		if (b < 0 || lw_emit(g, ni, TM_OP_ADD, &o, sizeof(o), ins, 2, y))
-			return -1;
+	for (int k = 0; k < n; k++) {
+		t[k] = (int)th->ints[k];
+		e[k] = (int)el->ints[k];
 	}
-	return 0;
+	return lw_select(g, g->n[ni].name, c, t, e, g->n[ni].out, n);
 }
 
 static int lower_noop(struct ir_graph *g, int ni)
@@ -801,13 +735,8 @@ int tmc_lower(struct ir_graph *g)
 				return lw_fail(g, i, "produces a non-float tensor at run time (only constant "
 					    "subgraphs of that type can be folded)");
 		}
-		int first = g->n_n;
 		if (r->fn(g, i))
 			return -1;
-		/* 0/1 arithmetic (comparisons, If) is exact only in float. */
-		if (r->fn == lower_compare || r->fn == lower_if)
-			for (int k = first; k < g->n_n; k++)
-				g->n[k].keep_float = 1;
 		g->n[i].dead = 1;
 	}
 	/* Run-time booleans are float 0/1 from here on. */

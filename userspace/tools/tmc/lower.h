@@ -41,4 +41,15 @@ void *lw_conv_weights(const struct ir_tensor *W, int64_t group, int dw, size_t e
 /* Whether Conv of node @ni with @group is depthwise (else dense or grouped). */
 int lw_conv_is_dw(const struct ir_tensor *W, int64_t group);
 
+/* select.c: comparisons and a run-time If as exact float 0/1 arithmetic. */
+enum lw_cmp { LW_GT, LW_GE, LW_LT, LW_LE };
+/* @y = (@a cmp @b) as float 0/1; nodes are named @node and kept float. */
+int lw_compare(struct ir_graph *g, const char *node, int cmp, int a, int b, int y);
+/*
+ * @y[k] = @cond ? @th[k] : @el[k] for k < @n, @cond a float 0/1 scalar; both
+ * sides are computed, so a branch's inf or NaN reaches the result.
+ */
+int lw_select(struct ir_graph *g, const char *node, int cond, const int *th, const int *el,
+	      const int *y, int n);
+
 #endif /* TMC_LOWER_H */

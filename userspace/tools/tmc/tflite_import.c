@@ -156,17 +156,17 @@ static int make_tensor(struct tfl *c, uint32_t i)
 	int8_t type = 0;
 	uint32_t bi = 0;
 	uint8_t var = 0;
-	char name[256], ctx[320];
+	char name[256], ctx[640], full[1024];
 	int64_t dims[IR_MAX_RANK], total = 1;
 	const uint8_t *p;
 	uint64_t n;
 
-	snprintf(ctx, sizeof(ctx), "tensor %u", i);
+	snprintf(ctx, sizeof(ctx), "%stensor %u", c->prefix, i);
 	if (fb_vec_table(&c->tensors, i, &tt) || fb_vec_field(&tt, 0, 4, &shape) ||
 	    fb_scalar(&tt, 1, 1, &type) || fb_u32(&tt, 2, 0, &bi) || fb_str_field(&tt, 3, name, sizeof(name)) ||
 	    fb_u8(&tt, 5, 0, &var))
 		return tfl_fb_fail(c, ctx);
-	snprintf(ctx, sizeof(ctx), "tensor %u '%s'", i, name);
+	snprintf(ctx, sizeof(ctx), "%stensor %u '%s'", c->prefix, i, name);
 	int dt = ir_type(type);
 	if (!dt)
 		return ir_fail(c->g, "%s: element type %d is not supported", ctx, type);
@@ -176,16 +176,21 @@ static int make_tensor(struct tfl *c, uint32_t i)
 		return ir_fail(c->g, "%s: rank %u is more than %d", ctx, shape.len, IR_MAX_RANK);
 	for (uint32_t d = 0; d < shape.len; d++) {
 		dims[d] = fb_vec_i32(&shape, d);
-		if (dims[d] < 1 || __builtin_mul_overflow(total, dims[d], &total) || total > (1ll << 36))
-			return ir_fail(c->g, "%s: dimension %u is %lld (empty or too large)", ctx, d,
+		if (dims[d] < 0 || __builtin_mul_overflow(total, dims[d], &total) || total > (1ll << 36))
+			return ir_fail(c->g, "%s: dimension %u is %lld (negative or too large)", ctx, d,
 				       (long long)dims[d]);
 	}
+	if (!total && dt != IR_INT32 && dt != IR_INT64)
+		return ir_fail(c->g, "%s: empty, which only an int32/int64 shape operand may be", ctx);
 	if (buffer_bytes(c, bi, &p, &n, ctx))
 		return -1;
 	if (type == TFL_FLOAT16 && !n)
 		return ir_fail(c->g, "%s: float16 is supported for constants only", ctx);
-	int id = ir_tensor_add(c->g, name[0] ? name : ctx, dt, (int)shape.len, dims);
-	if (id < 0 || (n && load_const(c, id, type, p, n, ctx)) || load_quant(c, id, &tt, ctx))
+	snprintf(full, sizeof(full), "%s%s", c->prefix, name[0] ? name : ctx);
+	int id = ir_tensor_add(c->g, full, dt, (int)shape.len, dims);
+	/* An empty shape operand (reshape to a scalar) is a constant with no bytes. */
+	if (id < 0 || ((n || !total) && load_const(c, id, type, p, n, ctx)) ||
+	    load_quant(c, id, &tt, ctx))
 		return -1;
 	c->map[i] = id;
 	return id;
@@ -245,7 +250,7 @@ static int import_op(struct tfl *c, uint32_t oi)
 	uint8_t opt_type = 0;
 
 	memset(&op, 0, sizeof(op));
-	snprintf(op.ctx, sizeof(op.ctx), "operator %u", oi);
+	snprintf(op.ctx, sizeof(op.ctx), "%soperator %u", c->prefix, oi);
 	if (fb_vec_table(&c->ops, oi, &ot) || fb_u32(&ot, 0, 0, &code_i))
 		return tfl_fb_fail(c, op.ctx);
 	if (code_i >= c->codes.len)
@@ -258,7 +263,7 @@ static int import_op(struct tfl *c, uint32_t oi)
 	/* Codes past 127 live in builtin_code; older files only set the deprecated byte. */
 	op.code = code > dep ? code : dep;
 	const struct tfl_rule *r = tfl_rule(op.code);
-	snprintf(op.ctx, sizeof(op.ctx), "operator %u (%s)", oi, r ? r->name : "?");
+	snprintf(op.ctx, sizeof(op.ctx), "%soperator %u (%s)", c->prefix, oi, r ? r->name : "?");
 	if (!r)
 		return ir_fail(c->g, "%s: builtin operator %d is not supported", op.ctx, op.code);
 	if (op.has_opts && r->opts_type && opt_type != r->opts_type)
@@ -267,7 +272,8 @@ static int import_op(struct tfl *c, uint32_t oi)
 	if (read_io(c, &op, &ot))
 		return -1;
 	snprintf(op.name, sizeof(op.name), "%s", c->g->t[op.out[0]].name);
-	snprintf(op.ctx, sizeof(op.ctx), "operator %u (%s, output '%s')", oi, r->name, op.name);
+	snprintf(op.ctx, sizeof(op.ctx), "%soperator %u (%s, output '%s')", c->prefix, oi, r->name,
+		 op.name);
 	if (op.n_in < r->min_in)
 		return ir_fail(c->g, "%s: %d inputs, want at least %d", op.ctx, op.n_in, r->min_in);
 	for (int k = 0; k < r->min_in; k++)
@@ -278,6 +284,120 @@ static int import_op(struct tfl *c, uint32_t oi)
 	for (int k = 0; k < op.n_out; k++)
 		c->ready[op.tout[k]] = 1;
 	return 0;
+}
+
+/* Make subgraph @i the current one: its tensors and operators, fresh maps. */
+static int open_subgraph(struct tfl *c, uint32_t i, struct fb_table *sg)
+{
+	char what[32];
+
+	snprintf(what, sizeof(what), "subgraph %u", i);
+	if (fb_vec_table(&c->subgraphs, i, sg) || fb_vec_field(sg, 0, 4, &c->tensors) ||
+	    fb_vec_field(sg, 3, 4, &c->ops))
+		return tfl_fb_fail(c, what);
+	c->sg = i;
+	c->map = malloc(sizeof(int) * ((size_t)c->tensors.len + 1));
+	c->ready = calloc((size_t)c->tensors.len + 1, 1);
+	if (!c->map || !c->ready)
+		return ir_fail(c->g, "out of memory");
+	for (uint32_t k = 0; k < c->tensors.len; k++)
+		c->map[k] = -1;
+	return 0;
+}
+
+static int import_ops(struct tfl *c)
+{
+	for (uint32_t i = 0; i < c->ops.len; i++)
+		if (import_op(c, i))
+			return -1;
+	return 0;
+}
+
+/* ---- IF branches ---------------------------------------------------------- */
+
+/* IF bodies nest at most this deep (a subgraph that names itself would recurse). */
+#define TFL_MAX_DEPTH 4
+
+/* Branch input @k is subgraph tensor @ti: bind it to IR tensor @id. */
+static int bind_branch_input(struct tfl *c, uint32_t k, int32_t ti, int id, const char *ctx)
+{
+	struct fb_table tt;
+	struct fb_vec shape;
+	const struct ir_tensor *t = &c->g->t[id];
+
+	if (ti < 0 || (uint32_t)ti >= c->tensors.len || c->map[ti] >= 0)
+		return ir_fail(c->g, "%s: subgraph %u input %u is tensor %d (out of range or listed "
+			       "twice)", ctx, c->sg, k, ti);
+	if (fb_vec_table(&c->tensors, (uint32_t)ti, &tt) || fb_vec_field(&tt, 0, 4, &shape))
+		return tfl_fb_fail(c, ctx);
+	int same = (int)shape.len == t->rank;
+	for (uint32_t d = 0; same && d < shape.len; d++)
+		same = fb_vec_i32(&shape, d) == t->shape[d];
+	if (!same && !c->rebind)
+		return ir_fail(c->g, "%s: subgraph %u input %u has another shape than IF input %u "
+			       "'%s'", ctx, c->sg, k, k + 1, t->name);
+	c->map[ti] = id;
+	c->ready[ti] = 1;
+	return 0;
+}
+
+static int import_branch(struct tfl *c, uint32_t sgi, const int *in, int n_in, int *out,
+			 int n_out, const char *ctx)
+{
+	struct fb_table sg;
+	struct fb_vec vin, vout;
+
+	if (sgi == 0 || sgi >= c->subgraphs.len)
+		return ir_fail(c->g, "%s: branch subgraph %u, but the model has subgraphs 1..%u",
+			       ctx, sgi, c->subgraphs.len - 1);
+	if (open_subgraph(c, sgi, &sg))
+		return -1;
+	if (fb_vec_field(&sg, 1, 4, &vin) || fb_vec_field(&sg, 2, 4, &vout))
+		return tfl_fb_fail(c, ctx);
+	if ((int)vin.len != n_in || (int)vout.len != n_out)
+		return ir_fail(c->g, "%s: subgraph %u has %u inputs and %u outputs, the IF gives %d "
+			       "and takes %d", ctx, sgi, vin.len, vout.len, n_in, n_out);
+	for (uint32_t k = 0; k < vin.len; k++) {
+		if (in[k] < 0)
+			return ir_fail(c->g, "%s: IF input %u is left out", ctx, k + 1);
+		if (bind_branch_input(c, k, fb_vec_i32(&vin, k), in[k], ctx))
+			return -1;
+	}
+	if (import_ops(c))
+		return -1;
+	for (uint32_t k = 0; k < vout.len; k++) {
+		int32_t ti = fb_vec_i32(&vout, k);
+		if ((out[k] = tfl_tensor(c, ti, ctx)) < 0)
+			return -1;
+		if (!c->ready[ti] && !c->g->t[out[k]].data)
+			return ir_fail(c->g, "%s: subgraph %u output %u is never written", ctx, sgi, k);
+	}
+	return 0;
+}
+
+int tfl_branch(struct tfl *c, uint32_t sg, const int *in, int n_in, int *out, int n_out,
+	       const char *prefix, const char *ctx)
+{
+	struct tfl outer = *c; /* the subgraph state is restored; the rest is shared */
+	int ret;
+
+	if (c->depth >= TFL_MAX_DEPTH)
+		return ir_fail(c->g, "%s: IF nested more than %d deep", ctx, TFL_MAX_DEPTH);
+	c->depth++;
+	c->map = NULL;
+	c->ready = NULL;
+	snprintf(c->prefix, sizeof(c->prefix), "%s", prefix);
+	ret = import_branch(c, sg, in, n_in, out, n_out, ctx);
+	free(c->map);
+	free(c->ready);
+	c->tensors = outer.tensors;
+	c->ops = outer.ops;
+	c->map = outer.map;
+	c->ready = outer.ready;
+	c->sg = outer.sg;
+	c->depth = outer.depth;
+	memcpy(c->prefix, outer.prefix, sizeof(c->prefix));
+	return ret;
 }
 
 /* ---- the model ----------------------------------------------------------- */
@@ -354,32 +474,19 @@ static int check_outputs(struct tfl *c, const struct fb_table *sg)
 static int import_model(struct tfl *c)
 {
 	struct fb_table root, sg;
-	struct fb_vec sgs;
 	uint32_t version = 0;
 
 	if (fb_root(&c->fb, "TFL3", &root))
 		return tfl_fb_fail(c, "not a TFLite model");
 	if (fb_u32(&root, 0, 0, &version) || fb_vec_field(&root, 1, 4, &c->codes) ||
-	    fb_vec_field(&root, 2, 4, &sgs) || fb_vec_field(&root, 4, 4, &c->buffers))
+	    fb_vec_field(&root, 2, 4, &c->subgraphs) || fb_vec_field(&root, 4, 4, &c->buffers))
 		return tfl_fb_fail(c, "model");
 	if (version != 3)
 		return ir_fail(c->g, "model: schema version %u, want 3", version);
-	if (!sgs.len)
+	if (!c->subgraphs.len)
 		return ir_fail(c->g, "model: no subgraphs");
-	if (fb_vec_table(&sgs, 0, &sg) || fb_vec_field(&sg, 0, 4, &c->tensors) ||
-	    fb_vec_field(&sg, 3, 4, &c->ops))
-		return tfl_fb_fail(c, "subgraph 0");
-	c->map = malloc(sizeof(int) * ((size_t)c->tensors.len + 1));
-	c->ready = calloc((size_t)c->tensors.len + 1, 1);
-	if (!c->map || !c->ready)
-		return ir_fail(c->g, "out of memory");
-	for (uint32_t i = 0; i < c->tensors.len; i++)
-		c->map[i] = -1;
-	if (graph_io(c, &sg))
+	if (open_subgraph(c, 0, &sg) || graph_io(c, &sg) || import_ops(c))
 		return -1;
-	for (uint32_t i = 0; i < c->ops.len; i++)
-		if (import_op(c, i))
-			return -1;
 	if (check_outputs(c, &sg))
 		return -1;
 	return ir_compact(c->g);

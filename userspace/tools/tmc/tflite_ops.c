@@ -15,6 +15,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include "lower.h"
 #include "tflite_priv.h"
 
 /* BuiltinOperator codes used below. */
@@ -26,13 +27,14 @@ enum {
 	B_SUB = 41, B_DIV = 42, B_SQUEEZE = 43, B_MAXIMUM = 55, B_MINIMUM = 57, B_PADV2 = 60,
 	B_EXPAND_DIMS = 70, B_LOG = 73, B_SUM = 74, B_SQRT = 75, B_RSQRT = 76, B_POW = 78,
 	B_REDUCE_MAX = 82, B_LEAKY_RELU = 98, B_QUANTIZE = 114, B_BATCH_MATMUL = 126,
+	B_LESS = 58, B_GREATER = 61, B_GREATER_EQUAL = 62, B_LESS_EQUAL = 63, B_IF = 118,
 };
 
 /* BuiltinOptions union types. */
 enum {
 	O_CONV = 1, O_DEPTHWISE = 2, O_POOL = 5, O_FC = 8, O_SOFTMAX = 9, O_CONCAT = 10, O_ADD = 11,
 	O_RESHAPE = 17, O_MUL = 21, O_REDUCER = 27, O_SUB = 28, O_DIV = 29, O_SQUEEZE = 30,
-	O_EXPAND_DIMS = 52, O_LEAKY_RELU = 75, O_BATCH_MATMUL = 101,
+	O_EXPAND_DIMS = 52, O_LEAKY_RELU = 75, O_IF = 92, O_BATCH_MATMUL = 101,
 };
 
 static int fail(struct tfl *c, const struct tfl_op *op, const char *what)
@@ -621,6 +623,56 @@ static int op_concat(struct tfl *c, struct tfl_op *op)
 	return emit(c, op, TM_OP_CONCATENATION, &o, op->in, op->n_in, op->out[0]);
 }
 
+/* ---- comparisons and IF (select.c: exact float 0/1 arithmetic) ------------ */
+
+static int op_compare(struct tfl *c, struct tfl_op *op)
+{
+	int cmp = op->code == B_GREATER ? LW_GT : op->code == B_GREATER_EQUAL ? LW_GE :
+		  op->code == B_LESS ? LW_LT : LW_LE;
+
+	if (T(c, op->in[0])->dtype != IR_FLOAT || T(c, op->in[1])->dtype != IR_FLOAT)
+		return fail(c, op, "only float comparisons are supported");
+	if (T(c, op->out[0])->dtype != IR_BOOL)
+		return fail(c, op, "output must be bool");
+	return lw_compare(c->g, op->name, cmp, op->in[0], op->in[1], op->out[0]);
+}
+
+/*
+ * IF: model.bin has no control flow, so both branch subgraphs are inlined
+ * (tensor names prefixed "<output>/then/", "<output>/else/") and the result
+ * is selected with the condition as 0/1.
+ */
+static int op_if(struct tfl *c, struct tfl_op *op)
+{
+	int32_t sub[2] = { -1, -1 };
+	int res[2][IR_MAX_IO];
+	char prefix[300];
+	const struct ir_tensor *cond = T(c, op->in[0]);
+
+	if (!op->has_opts || opt(c, op, 0, 4, &sub[0]) || opt(c, op, 1, 4, &sub[1]))
+		return op->has_opts ? -1 : fail(c, op, "no IfOptions");
+	if (cond->dtype != IR_BOOL || ir_numel(cond) != 1)
+		return fail(c, op, "the condition must be a bool scalar");
+	for (int b = 0; b < 2; b++) {
+		snprintf(prefix, sizeof(prefix), "%s/%s/", op->name, b ? "else" : "then");
+		if (sub[b] < 0)
+			return fail(c, op, "negative branch subgraph index");
+		if (tfl_branch(c, (uint32_t)sub[b], op->in + 1, op->n_in - 1, res[b], op->n_out,
+			       prefix, op->ctx))
+			return -1;
+	}
+	for (int k = 0; k < op->n_out; k++) {
+		const struct ir_tensor *t = T(c, res[0][k]), *e = T(c, res[1][k]);
+		if (t->dtype != IR_FLOAT || e->dtype != IR_FLOAT)
+			return fail(c, op, "only float branch results are supported");
+		if (t->rank != e->rank || memcmp(t->shape, e->shape, sizeof(t->shape[0]) * (size_t)t->rank))
+			return fail(c, op, "the branches give results of different shapes");
+		if (tfl_out_shape(c, op, k, t->rank, t->shape))
+			return -1;
+	}
+	return lw_select(c->g, op->name, op->in[0], res[0], res[1], op->out, op->n_out);
+}
+
 static const struct tfl_rule rules[] = {
 	{ B_ADD, "ADD", 2, O_ADD, op_binary, TFL_SHAPE_BCAST },
 	{ B_SUB, "SUB", 2, O_SUB, op_binary, TFL_SHAPE_BCAST },
@@ -657,6 +709,11 @@ static const struct tfl_rule rules[] = {
 	{ B_PAD, "PAD", 2, 0, op_pad, TFL_SHAPE_OWN },
 	{ B_PADV2, "PADV2", 2, 0, op_pad, TFL_SHAPE_OWN },
 	{ B_CONCATENATION, "CONCATENATION", 1, O_CONCAT, op_concat, TFL_SHAPE_OWN },
+	{ B_GREATER, "GREATER", 2, 0, op_compare, TFL_SHAPE_BCAST },
+	{ B_GREATER_EQUAL, "GREATER_EQUAL", 2, 0, op_compare, TFL_SHAPE_BCAST },
+	{ B_LESS, "LESS", 2, 0, op_compare, TFL_SHAPE_BCAST },
+	{ B_LESS_EQUAL, "LESS_EQUAL", 2, 0, op_compare, TFL_SHAPE_BCAST },
+	{ B_IF, "IF", 1, O_IF, op_if, TFL_SHAPE_OWN },
 };
 
 const struct tfl_rule *tfl_rule(int code)

@@ -15,16 +15,21 @@ struct tfl {
 	struct ir_graph *g;
 	const struct tmc_opts *o;
 	int o_n_binds;
-	struct fb_vec codes, buffers, tensors, ops; /* of the model / subgraph 0 */
+	struct fb_vec codes, buffers, subgraphs;
+	int rebind;              /* --shape changed an input: shapes are re-inferred */
+	/* The subgraph being imported: 0, or an IF branch inlined into it. */
+	struct fb_vec tensors, ops;
 	int *map;                /* TFLite tensor -> IR tensor, -1 until first use */
 	char *ready;             /* TFLite tensor holds a value (input or written) */
-	int rebind;              /* --shape changed an input: shapes are re-inferred */
+	uint32_t sg;             /* its index */
+	int depth;               /* IF nesting */
+	char prefix[320];        /* prepended to a branch's tensor names */
 };
 
 /** struct tfl_op - one operator being imported. */
 struct tfl_op {
 	int code;                /* BuiltinOperator */
-	char ctx[400];           /* "operator 7 (CONV_2D, output 'x')" for messages */
+	char ctx[720];           /* "operator 7 (CONV_2D, output 'x')" for messages */
 	char name[256];          /* node name: the first output's tensor name */
 	struct fb_table opts;    /* builtin_options, if has_opts */
 	int has_opts;
@@ -61,6 +66,12 @@ int tfl_rule_shape(struct tfl *c, const struct tfl_op *op, const struct tfl_rule
 const struct tfl_rule *tfl_rule(int code);
 /* IR tensor for TFLite tensor @i, created on first use; @ctx names the user. */
 int tfl_tensor(struct tfl *c, int32_t i, const char *ctx);
+/*
+ * Inline subgraph @sg as an IF branch: its inputs are the IR tensors @in,
+ * its @n_out outputs are returned in @out. Tensor names get @prefix.
+ */
+int tfl_branch(struct tfl *c, uint32_t sg, const int *in, int n_in, int *out, int n_out,
+	       const char *prefix, const char *ctx);
 /* Report the flatbuffer reader's error with context @what. @return -1. */
 int tfl_fb_fail(struct tfl *c, const char *what);
 
