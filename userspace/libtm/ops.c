@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: MIT
 /*
  * ops.c - the table from opcode to its CPU implementation. Each op family's
- * glue (ops_*.c) validates an op in prepare and calls the kernels in eval.
+ * glue (ops_*.c) validates an op in prepare, with the checks all of them
+ * share in ops_common.c, and calls the kernels in eval.
  */
 #include "ops.h"
 
@@ -13,7 +14,7 @@ static const struct tm_op_impl *const op_impls[TM_OP_COUNT] = {
 	[TM_OP_BATCH_MATMUL] = &tm_op_batch_matmul,
 	[TM_OP_MAX_POOL_2D] = &tm_op_max_pool_2d,
 	[TM_OP_AVG_POOL_2D] = &tm_op_avg_pool_2d,
-	/* ops_elementwise.c: arithmetic, activations, reductions, shape ops, (de)quantize */
+	/* ops_elementwise.c: arithmetic, activations, softmax, reductions */
 	[TM_OP_ADD] = &tm_op_binary,
 	[TM_OP_SUB] = &tm_op_binary,
 	[TM_OP_MUL] = &tm_op_binary,

@@ -3,6 +3,7 @@
 #ifndef TM_OPS_H
 #define TM_OPS_H
 
+#include <math.h>
 #include "tm_priv.h"
 
 /* ops_nn.c */
@@ -27,18 +28,43 @@ extern const struct tm_op_impl tm_op_quantize; /* QUANTIZE and DEQUANTIZE */
 /* ops_layer_norm.c */
 extern const struct tm_op_impl tm_op_layer_norm;
 
-/* ops_common.c: checks shared by the op families; each fails via tm_op_fail(). */
+/*
+ * ops_common.c: the checks every op family's prepare shares; each records its
+ * reason with tm_op_fail() and returns -EINVAL (tm_op_new_state: NULL).
+ */
+struct tm_nn_act;
+
+#define TM_OP_OPTIONAL_TAIL 1u   /* inputs from min_in on may be absent (NULL) */
+#define TM_OP_NEEDS_OPTIONS 2u   /* the op's options must be present */
+
+static inline int tm_op_scale_ok(float s)
+{
+	return isfinite(s) && s > 0.0f;
+}
+
+/* "float32", "int8", ... or "invalid". */
+const char *tm_op_dtype_name(unsigned dtype);
+/* @min_in..@max_in inputs, all present unless TM_OP_OPTIONAL_TAIL, and 1 output. */
+int tm_op_check_arity(struct tm_op_ctx *ctx, unsigned min_in, unsigned max_in, unsigned flags);
+/* tm_op_alloc_state() that records "out of memory" on failure. */
+void *tm_op_new_state(struct tm_op_ctx *ctx, size_t size);
+/* @t (the op's @what) is dense @dtype. */
+int tm_op_check_dtype(struct tm_op_ctx *ctx, const struct tm_tensor *t, const char *what,
+		      unsigned dtype);
+/* An int8/uint8 tensor's one (scale, zero point), checked. */
+int tm_op_qparams(struct tm_op_ctx *ctx, const struct tm_tensor *t, const char *what,
+		  float *scale, int32_t *zp);
+int tm_op_same_q(struct tm_op_ctx *ctx, const struct tm_tensor *a, const struct tm_tensor *b);
+int tm_op_same_shape(struct tm_op_ctx *ctx, const struct tm_tensor *a, const struct tm_tensor *b);
+/* Real bounds of a fused activation; no bound is +-INFINITY. */
+int tm_op_fused_act(struct tm_op_ctx *ctx, const struct tm_fused_act *a, float *lo, float *hi);
+/* [lo, hi] as kernels/nn.h takes it (infinities become -+FLT_MAX). */
+void tm_op_nn_act(float lo, float hi, struct tm_nn_act *act);
+/* The int8 clamp of [lo, hi] on an output of (scale, zp). */
+void tm_op_act_range_int8(float lo, float hi, float scale, int32_t zp, int32_t *qmin,
+			  int32_t *qmax);
 /* A requantization multiplier the kernels can apply to operands |x| <= @x_max. */
 int tm_op_check_mult(struct tm_op_ctx *ctx, const char *what, int32_t q_fixed, int shift,
 		     int64_t x_max);
-/* ops_elementwise.c: checks shared with ops_shape.c. */
-int tm_ew_check_arity(struct tm_op_ctx *ctx, unsigned min_in, unsigned max_in);
-int tm_ew_check_dtype(struct tm_op_ctx *ctx, const struct tm_tensor *t, unsigned dtype);
-int tm_ew_qparams(struct tm_op_ctx *ctx, const struct tm_tensor *t, float *scale, int32_t *zp);
-int tm_ew_same_q(struct tm_op_ctx *ctx, const struct tm_tensor *a, const struct tm_tensor *b);
-int tm_ew_same_shape(struct tm_op_ctx *ctx, const struct tm_tensor *a, const struct tm_tensor *b);
-int tm_ew_fused_act(struct tm_op_ctx *ctx, const struct tm_fused_act *a, float *lo, float *hi);
-void tm_ew_act_range_int8(float lo, float hi, float scale, int32_t zp, int32_t *qmin,
-			  int32_t *qmax);
 
 #endif /* TM_OPS_H */

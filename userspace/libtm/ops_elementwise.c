@@ -2,7 +2,7 @@
 /*
  * ops_elementwise.c - glue of the arithmetic, activation and reduction ops to
  * the reference kernels in kernels/elementwise.h (the shape ops and
- * (de)quantization are in ops_shape.c; the checks both use are here).
+ * (de)quantization are in ops_shape.c, the shared checks in ops_common.c).
  *
  * prepare checks what the kernels take on trust (dtypes, broadcast and output
  * shapes, quantization) and precomputes multipliers and lookup tables into op
@@ -24,108 +24,6 @@
 #include "nn.h"
 #include "ops.h"
 
-/* ---- checks shared with ops_shape.c -------------------------------------- */
-
-int tm_ew_check_arity(struct tm_op_ctx *ctx, unsigned min_in, unsigned max_in)
-{
-	if (ctx->n_in < min_in || ctx->n_in > max_in || ctx->n_out != 1 || !ctx->out[0])
-		return tm_op_fail(ctx, "takes %u..%u inputs and 1 output, has %u and %u",
-				  min_in, max_in, ctx->n_in, ctx->n_out);
-	for (unsigned i = 0; i < ctx->n_in; i++)
-		if (!ctx->in[i])
-			return tm_op_fail(ctx, "input %u is missing", i);
-	return 0;
-}
-
-static const char *dtname(unsigned dtype)
-{
-	const char *n = tm_dtype_name(dtype);
-
-	return n ? n : "invalid";
-}
-
-int tm_ew_check_dtype(struct tm_op_ctx *ctx, const struct tm_tensor *t, unsigned dtype)
-{
-	if (t->dtype != dtype)
-		return tm_op_fail(ctx, "tensor '%s' is %s, expected %s", t->name, dtname(t->dtype),
-				  dtname(dtype));
-	if (t->layout != TM_LAYOUT_DENSE)
-		return tm_op_fail(ctx, "tensor '%s' must be dense", t->name);
-	return 0;
-}
-
-/* An 8-bit tensor's per-tensor (scale, zero point), checked against its dtype. */
-int tm_ew_qparams(struct tm_op_ctx *ctx, const struct tm_tensor *t, float *scale, int32_t *zp)
-{
-	int32_t lo = t->dtype == TM_DTYPE_UINT8 ? 0 : -128;
-
-	if (!t->q || t->q_count != 1)
-		return tm_op_fail(ctx, "tensor '%s' needs per-tensor quantization", t->name);
-	if (!isfinite(t->q->scale) || !(t->q->scale > 0.0f))
-		return tm_op_fail(ctx, "tensor '%s' has scale %g", t->name, (double)t->q->scale);
-	if (t->q->zero_point < lo || t->q->zero_point > lo + 255)
-		return tm_op_fail(ctx, "tensor '%s' has zero point %d outside %s", t->name,
-				  t->q->zero_point, dtname(t->dtype));
-	*scale = t->q->scale;
-	*zp = t->q->zero_point;
-	return 0;
-}
-
-/* For ops that move raw int8 codes: both tensors must mean the same thing. */
-int tm_ew_same_q(struct tm_op_ctx *ctx, const struct tm_tensor *a, const struct tm_tensor *b)
-{
-	float sa, sb;
-	int32_t za, zb;
-
-	if (tm_ew_qparams(ctx, a, &sa, &za) || tm_ew_qparams(ctx, b, &sb, &zb))
-		return -EINVAL;
-	if (sa != sb || za != zb)
-		return tm_op_fail(ctx, "'%s' (%g, %d) and '%s' (%g, %d) must share quantization",
-				  a->name, (double)sa, za, b->name, (double)sb, zb);
-	return 0;
-}
-
-int tm_ew_same_shape(struct tm_op_ctx *ctx, const struct tm_tensor *a, const struct tm_tensor *b)
-{
-	if (a->rank == b->rank && !memcmp(a->shape, b->shape, a->rank * sizeof(a->shape[0])))
-		return 0;
-	return tm_op_fail(ctx, "'%s' and '%s' must have the same shape", a->name, b->name);
-}
-
-/* Real bounds of a fused activation; NaN or empty ranges are refused. */
-int tm_ew_fused_act(struct tm_op_ctx *ctx, const struct tm_fused_act *a, float *lo, float *hi)
-{
-	switch (a->kind) {
-	case TM_ACT_NONE: *lo = -INFINITY; *hi = INFINITY; return 0;
-	case TM_ACT_RELU: *lo = 0.0f; *hi = INFINITY; return 0;
-	case TM_ACT_RELU6: *lo = 0.0f; *hi = 6.0f; return 0;
-	case TM_ACT_RELU_N1_TO_1: *lo = -1.0f; *hi = 1.0f; return 0;
-	case TM_ACT_CLIP:
-		if (!(a->act_min <= a->act_max))
-			return tm_op_fail(ctx, "fused clip [%g, %g] is empty", (double)a->act_min,
-					  (double)a->act_max);
-		*lo = a->act_min;
-		*hi = a->act_max;
-		return 0;
-	}
-	return tm_op_fail(ctx, "unknown fused activation %u", a->kind);
-}
-
-/* The int8 clamp of real bounds [lo, hi] on an output (TFLite's rule, in nn.h). */
-void tm_ew_act_range_int8(float lo, float hi, float scale, int32_t zp, int32_t *qmin,
-			  int32_t *qmax)
-{
-	struct tm_nn_act act = { isinf(lo) ? -FLT_MAX : lo, isinf(hi) ? FLT_MAX : hi };
-
-	tm_nn_act_range_int8(&act, scale, zp, qmin, qmax);
-}
-
-static int alloc_fail(struct tm_op_ctx *ctx)
-{
-	tm_op_fail(ctx, "out of memory for op state");
-	return -ENOMEM;
-}
-
 /* float32 or int8, the same for every input and the output. */
 static int common_dtype(struct tm_op_ctx *ctx, unsigned *dtype)
 {
@@ -133,13 +31,22 @@ static int common_dtype(struct tm_op_ctx *ctx, unsigned *dtype)
 
 	if (d != TM_DTYPE_FLOAT32 && d != TM_DTYPE_INT8)
 		return tm_op_fail(ctx, "input '%s' is %s; float32 and int8 are supported",
-				  ctx->in[0]->name, dtname(d));
+				  ctx->in[0]->name, tm_op_dtype_name(d));
 	for (unsigned i = 0; i < ctx->n_in; i++)
-		if (tm_ew_check_dtype(ctx, ctx->in[i], d))
+		if (tm_op_check_dtype(ctx, ctx->in[i], "tensor", d))
 			return -EINVAL;
-	if (tm_ew_check_dtype(ctx, ctx->out[0], d))
+	if (tm_op_check_dtype(ctx, ctx->out[0], "tensor", d))
 		return -EINVAL;
 	*dtype = d;
+	return 0;
+}
+
+/* The per-tensor quantization of a one-input op's input and output. */
+static int io_qparams(struct tm_op_ctx *ctx, float *si, int32_t *zi, float *so, int32_t *zo)
+{
+	if (tm_op_qparams(ctx, ctx->in[0], "tensor", si, zi) ||
+	    tm_op_qparams(ctx, ctx->out[0], "tensor", so, zo))
+		return -EINVAL;
 	return 0;
 }
 
@@ -180,14 +87,14 @@ static int bin_prepare_int8(struct tm_op_ctx *ctx, struct bin_state *s)
 	int32_t za, zb, zo, qmin, qmax;
 
 	if (s->op == TM_BINOP_MAXIMUM || s->op == TM_BINOP_MINIMUM)
-		return tm_ew_same_q(ctx, a, o) || tm_ew_same_q(ctx, b, o) ? -EINVAL : 0;
+		return tm_op_same_q(ctx, a, o) || tm_op_same_q(ctx, b, o) ? -EINVAL : 0;
 	if (s->op != TM_BINOP_ADD && s->op != TM_BINOP_SUB && s->op != TM_BINOP_MUL)
 		return tm_op_fail(ctx, "int8 %s is not supported (float32 only)",
 				  tm_opcode_name(ctx->op->opcode));
-	if (tm_ew_qparams(ctx, a, &sa, &za) || tm_ew_qparams(ctx, b, &sb, &zb) ||
-	    tm_ew_qparams(ctx, o, &so, &zo))
+	if (tm_op_qparams(ctx, a, "tensor", &sa, &za) || tm_op_qparams(ctx, b, "tensor", &sb, &zb) ||
+	    tm_op_qparams(ctx, o, "tensor", &so, &zo))
 		return -EINVAL;
-	tm_ew_act_range_int8(s->lo, s->hi, so, zo, &qmin, &qmax);
+	tm_op_act_range_int8(s->lo, s->hi, so, zo, &qmin, &qmax);
 	if (s->op == TM_BINOP_MUL) {
 		tm_mul_params_int8(&s->mul, sa, za, sb, zb, so, zo, qmin, qmax);
 		/* The kernel requantizes (a - za) * (b - zb), at most 255 * 255. */
@@ -227,14 +134,14 @@ static int bin_prepare(struct tm_op_ctx *ctx, size_t *scratch)
 	unsigned opcode = ctx->op->opcode;
 
 	(void)scratch;
-	if (tm_ew_check_arity(ctx, 2, 2))
+	if (tm_op_check_arity(ctx, 2, 2, 0))
 		return -EINVAL;
 	a = ctx->in[0];
 	b = ctx->in[1];
 	o = ctx->out[0];
-	s = tm_op_alloc_state(ctx, sizeof(*s));
+	s = tm_op_new_state(ctx, sizeof(*s));
 	if (!s)
-		return alloc_fail(ctx);
+		return -ENOMEM;
 	s->op = binop_of(opcode);
 	if (common_dtype(ctx, &s->dtype))
 		return -EINVAL;
@@ -246,7 +153,7 @@ static int bin_prepare(struct tm_op_ctx *ctx, size_t *scratch)
 	if (opcode <= TM_OP_DIV) { /* ADD..DIV carry a fused activation */
 		if (!ctx->options)
 			return tm_op_fail(ctx, "options are missing");
-		if (tm_ew_fused_act(ctx, &((const struct tm_binary_options *)ctx->options)->act,
+		if (tm_op_fused_act(ctx, &((const struct tm_binary_options *)ctx->options)->act,
 				    &s->lo, &s->hi))
 			return -EINVAL;
 	}
@@ -390,7 +297,7 @@ static int unary_prepare_int8(struct tm_op_ctx *ctx, struct unary_state *s)
 	float si, so, lo, hi;
 	int32_t zi, zo;
 
-	if (tm_ew_qparams(ctx, ctx->in[0], &si, &zi) || tm_ew_qparams(ctx, ctx->out[0], &so, &zo))
+	if (io_qparams(ctx, &si, &zi, &so, &zo))
 		return -EINVAL;
 	switch (opcode) {
 	case TM_OP_RELU:
@@ -466,12 +373,12 @@ static int unary_prepare(struct tm_op_ctx *ctx, size_t *scratch)
 	unsigned dtype;
 
 	(void)scratch;
-	if (tm_ew_check_arity(ctx, 1, 1) || common_dtype(ctx, &dtype) ||
-	    tm_ew_same_shape(ctx, ctx->in[0], ctx->out[0]))
+	if (tm_op_check_arity(ctx, 1, 1, 0) || common_dtype(ctx, &dtype) ||
+	    tm_op_same_shape(ctx, ctx->in[0], ctx->out[0]))
 		return -EINVAL;
-	s = tm_op_alloc_state(ctx, sizeof(*s));
+	s = tm_op_new_state(ctx, sizeof(*s));
 	if (!s)
-		return alloc_fail(ctx);
+		return -ENOMEM;
 	s->mode = UN_F32;
 	if (ctx->op->opcode == TM_OP_LEAKY_RELU) {
 		if (!ctx->options)
@@ -537,17 +444,15 @@ static int softmax_prepare(struct tm_op_ctx *ctx, size_t *scratch)
 	int32_t zi, zo;
 
 	(void)scratch;
-	if (tm_ew_check_arity(ctx, 1, 1))
+	if (tm_op_check_arity(ctx, 1, 1, TM_OP_NEEDS_OPTIONS))
 		return -EINVAL;
 	in = ctx->in[0];
 	out = ctx->out[0];
-	s = tm_op_alloc_state(ctx, sizeof(*s));
+	s = tm_op_new_state(ctx, sizeof(*s));
 	if (!s)
-		return alloc_fail(ctx);
-	if (common_dtype(ctx, &s->dtype) || tm_ew_same_shape(ctx, in, out))
+		return -ENOMEM;
+	if (common_dtype(ctx, &s->dtype) || tm_op_same_shape(ctx, in, out))
 		return -EINVAL;
-	if (!ctx->options)
-		return tm_op_fail(ctx, "options are missing");
 	s->beta = ((const struct tm_softmax_options *)ctx->options)->beta;
 	if (!isfinite(s->beta) || !(s->beta > 0.0f))
 		return tm_op_fail(ctx, "beta %g must be positive", (double)s->beta);
@@ -555,7 +460,7 @@ static int softmax_prepare(struct tm_op_ctx *ctx, size_t *scratch)
 	s->outer = tm_tensor_elems(in) / s->depth;
 	if (s->dtype == TM_DTYPE_FLOAT32)
 		return 0;
-	if (tm_ew_qparams(ctx, in, &si, &zi) || tm_ew_qparams(ctx, out, &so, &zo))
+	if (io_qparams(ctx, &si, &zi, &so, &zo))
 		return -EINVAL;
 	if (so != 1.0f / 256 || zo != -128)
 		return tm_op_fail(ctx, "int8 output '%s' must have scale 1/256 and zero point -128",
@@ -624,8 +529,8 @@ static int reduce_prepare_int8(struct tm_op_ctx *ctx, struct reduce_state *s, si
 	int32_t zi, zo;
 
 	if (opcode == TM_OP_REDUCE_MAX || !s->rs.axes)
-		return tm_ew_same_q(ctx, ctx->in[0], ctx->out[0]);
-	if (tm_ew_qparams(ctx, ctx->in[0], &si, &zi) || tm_ew_qparams(ctx, ctx->out[0], &so, &zo))
+		return tm_op_same_q(ctx, ctx->in[0], ctx->out[0]);
+	if (io_qparams(ctx, &si, &zi, &so, &zo))
 		return -EINVAL;
 	if (tm_reduce_count(&s->rs) > REDUCE_INT8_MAX_COUNT)
 		return tm_op_fail(ctx, "int8 reduction of %zu elements per output overflows int32",
@@ -645,14 +550,12 @@ static int reduce_prepare(struct tm_op_ctx *ctx, size_t *scratch)
 	const struct tm_tensor *in;
 	struct reduce_state *s;
 
-	if (tm_ew_check_arity(ctx, 1, 1))
+	if (tm_op_check_arity(ctx, 1, 1, TM_OP_NEEDS_OPTIONS))
 		return -EINVAL;
-	if (!o)
-		return tm_op_fail(ctx, "options are missing");
 	in = ctx->in[0];
-	s = tm_op_alloc_state(ctx, sizeof(*s));
+	s = tm_op_new_state(ctx, sizeof(*s));
 	if (!s)
-		return alloc_fail(ctx);
+		return -ENOMEM;
 	if (common_dtype(ctx, &s->dtype) || reduce_check_shape(ctx, o))
 		return -EINVAL;
 	s->rs.rank = in->rank;

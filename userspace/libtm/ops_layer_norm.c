@@ -19,7 +19,7 @@ static int check_param(struct tm_op_ctx *ctx, const struct tm_tensor *p, int32_t
 
 	if (!p)
 		return 0;
-	if (tm_ew_check_dtype(ctx, p, TM_DTYPE_FLOAT32))
+	if (tm_op_check_dtype(ctx, p, "tensor", TM_DTYPE_FLOAT32))
 		return -EINVAL;
 	if (p->rank != x->rank - (unsigned)axis)
 		return tm_op_fail(ctx, "'%s' must have the shape of the normalized axes", p->name);
@@ -40,9 +40,9 @@ static int ln_prepare(struct tm_op_ctx *ctx, size_t *scratch)
 	if (ctx->n_out != 1 || !ctx->out[0] || ctx->n_in < 1 || ctx->n_in > 3 || !ctx->in[0])
 		return tm_op_fail(ctx, "takes x, gamma (optional), beta (optional) and 1 output");
 	x = ctx->in[0];
-	if (tm_ew_check_dtype(ctx, x, TM_DTYPE_FLOAT32) ||
-	    tm_ew_check_dtype(ctx, ctx->out[0], TM_DTYPE_FLOAT32) ||
-	    tm_ew_same_shape(ctx, x, ctx->out[0]))
+	if (tm_op_check_dtype(ctx, x, "tensor", TM_DTYPE_FLOAT32) ||
+	    tm_op_check_dtype(ctx, ctx->out[0], "tensor", TM_DTYPE_FLOAT32) ||
+	    tm_op_same_shape(ctx, x, ctx->out[0]))
 		return -EINVAL;
 	if (o->axis < 0 || (unsigned)o->axis >= x->rank)
 		return tm_op_fail(ctx, "axis %d is outside the input's rank %u", o->axis, x->rank);
@@ -51,11 +51,9 @@ static int ln_prepare(struct tm_op_ctx *ctx, size_t *scratch)
 	for (unsigned k = 1; k < ctx->n_in; k++)
 		if (check_param(ctx, ctx->in[k], o->axis))
 			return -EINVAL;
-	s = tm_op_alloc_state(ctx, sizeof(*s));
-	if (!s) {
-		tm_op_fail(ctx, "out of memory for op state");
+	s = tm_op_new_state(ctx, sizeof(*s));
+	if (!s)
 		return -ENOMEM;
-	}
 	s->outer = 1;
 	s->inner = 1;
 	for (unsigned i = 0; i < x->rank; i++) {

@@ -24,6 +24,9 @@
  */
 #define NN_MAX_EXTENT (1ll << 30)
 
+/* Every NN op has options; its inputs past the required ones (bias) are optional. */
+#define NN_ARITY (TM_OP_OPTIONAL_TAIL | TM_OP_NEEDS_OPTIONS)
+
 struct nn_state {
 	int int8;
 	union {
@@ -41,7 +44,7 @@ struct nn_state {
 
 static struct nn_state *state_new(struct tm_op_ctx *ctx, size_t n_mult)
 {
-	struct nn_state *s = tm_op_alloc_state(ctx, sizeof(*s) + n_mult * (sizeof(int32_t) +
+	struct nn_state *s = tm_op_new_state(ctx, sizeof(*s) + n_mult * (sizeof(int32_t) +
 								      sizeof(int)));
 	if (s) {
 		s->q.q_fixed = s->mult;
@@ -50,28 +53,7 @@ static struct nn_state *state_new(struct tm_op_ctx *ctx, size_t n_mult)
 	return s;
 }
 
-static const char *dt(unsigned dtype)
-{
-	const char *n = tm_dtype_name(dtype);
-	return n ? n : "invalid";
-}
-
 /* ---- checks shared by the ops ------------------------------------------- */
-
-static int check_arity(struct tm_op_ctx *ctx, unsigned min_in, unsigned max_in)
-{
-	if (ctx->n_in < min_in || ctx->n_in > max_in || ctx->n_out != 1)
-		return tm_op_fail(ctx, "takes %u..%u inputs and 1 output, has %u and %u",
-				  min_in, max_in, ctx->n_in, ctx->n_out);
-	for (unsigned i = 0; i < min_in; i++)
-		if (!ctx->in[i])
-			return tm_op_fail(ctx, "input %u is missing", i);
-	if (!ctx->out[0])
-		return tm_op_fail(ctx, "output is missing");
-	if (!ctx->options)
-		return tm_op_fail(ctx, "options are missing");
-	return 0;
-}
 
 static int check_rank(struct tm_op_ctx *ctx, const struct tm_tensor *t, const char *what,
 		      unsigned rank)
@@ -79,17 +61,6 @@ static int check_rank(struct tm_op_ctx *ctx, const struct tm_tensor *t, const ch
 	if (t->rank != rank)
 		return tm_op_fail(ctx, "%s '%s' has rank %u, expected %u", what, t->name, t->rank,
 				  rank);
-	return 0;
-}
-
-static int check_dtype(struct tm_op_ctx *ctx, const struct tm_tensor *t, const char *what,
-		       unsigned dtype)
-{
-	if (t->dtype != dtype)
-		return tm_op_fail(ctx, "%s '%s' is %s, expected %s", what, t->name, dt(t->dtype),
-				  dt(dtype));
-	if (t->layout != TM_LAYOUT_DENSE)
-		return tm_op_fail(ctx, "%s '%s' must be dense", what, t->name);
 	return 0;
 }
 
@@ -102,47 +73,24 @@ static int check_dim(struct tm_op_ctx *ctx, const struct tm_tensor *t, const cha
 	return 0;
 }
 
-static int scale_ok(float s)
-{
-	return isfinite(s) && s > 0.0f;
-}
-
 /* An int8 activation: per-tensor, a usable scale, zero point in range. */
 static int check_act_quant(struct tm_op_ctx *ctx, const struct tm_tensor *t, const char *what)
 {
-	if (!t->q || t->q_count != 1)
-		return tm_op_fail(ctx, "%s '%s' needs per-tensor quantization", what, t->name);
-	if (!scale_ok(t->q->scale))
-		return tm_op_fail(ctx, "%s '%s' has scale %g", what, t->name, t->q->scale);
-	if (t->q->zero_point < -128 || t->q->zero_point > 127)
-		return tm_op_fail(ctx, "%s '%s' has zero point %d outside int8", what, t->name,
-				  t->q->zero_point);
-	return 0;
+	float scale;
+	int32_t zp;
+
+	return tm_op_qparams(ctx, t, what, &scale, &zp);
 }
 
-/* Real bounds of the fused activation; NaN bounds or min > max are refused. */
+/* The fused activation's real bounds as the kernels take them. */
 static int fused_act(struct tm_op_ctx *ctx, const struct tm_fused_act *a, struct tm_nn_act *out)
 {
-	switch (a->kind) {
-	case TM_ACT_NONE:
-		*out = (struct tm_nn_act){ -FLT_MAX, FLT_MAX };
-		return 0;
-	case TM_ACT_RELU:
-		*out = (struct tm_nn_act){ 0.0f, FLT_MAX };
-		return 0;
-	case TM_ACT_RELU6:
-		*out = (struct tm_nn_act){ 0.0f, 6.0f };
-		return 0;
-	case TM_ACT_RELU_N1_TO_1:
-		*out = (struct tm_nn_act){ -1.0f, 1.0f };
-		return 0;
-	case TM_ACT_CLIP:
-		if (!(a->act_min <= a->act_max))
-			return tm_op_fail(ctx, "fused clip [%g, %g] is empty", a->act_min, a->act_max);
-		*out = (struct tm_nn_act){ a->act_min, a->act_max };
-		return 0;
-	}
-	return tm_op_fail(ctx, "unknown fused activation %u", a->kind);
+	float lo, hi;
+
+	if (tm_op_fused_act(ctx, a, &lo, &hi))
+		return -EINVAL;
+	tm_op_nn_act(lo, hi, out);
+	return 0;
 }
 
 /* The int8 clamp of @act on the op's output (already checked by check_act_quant). */
@@ -158,7 +106,7 @@ static int check_bias(struct tm_op_ctx *ctx, const struct tm_tensor *b, unsigned
 {
 	if (!b)
 		return 0;
-	if (check_dtype(ctx, b, "bias", dtype))
+	if (tm_op_check_dtype(ctx, b, "bias", dtype))
 		return -EINVAL;
 	if (tm_tensor_elems(b) != (size_t)n)
 		return tm_op_fail(ctx, "bias '%s' has %zu elements, expected %d", b->name,
@@ -178,7 +126,7 @@ static int weights_of(struct tm_op_ctx *ctx, const struct tm_tensor *t, size_t r
 
 	if (t->dtype != TM_DTYPE_INT8 && t->dtype != TM_DTYPE_INT4)
 		return tm_op_fail(ctx, "weights '%s' are %s, expected int8 or int4", t->name,
-				  dt(t->dtype));
+				  tm_op_dtype_name(t->dtype));
 	if (t->layout != TM_LAYOUT_DENSE && !(sparse && sparse_ok))
 		return tm_op_fail(ctx, "weights '%s': layout %u not supported by this op",
 				  t->name, t->layout);
@@ -220,7 +168,7 @@ static int channel_multipliers(struct tm_op_ctx *ctx, const struct tm_tensor *wt
 	for (int32_t c = 0; c < n; c++) {
 		const struct tm_fmt_qparam *wq = &wt->q[per_tensor ? 0 : c];
 
-		if (!scale_ok(wq->scale) || wq->zero_point)
+		if (!tm_op_scale_ok(wq->scale) || wq->zero_point)
 			return tm_op_fail(ctx, "weights '%s' channel %d: scale %g zero point %d "
 					  "(need scale > 0, zero point 0)", wt->name, c,
 					  wq->scale, wq->zero_point);
@@ -246,9 +194,9 @@ static int io_dtypes(struct tm_op_ctx *ctx, int *int8)
 	*int8 = in->dtype == TM_DTYPE_INT8;
 	if (!*int8 && in->dtype != TM_DTYPE_FLOAT32)
 		return tm_op_fail(ctx, "input '%s' is %s; float32 and int8 are supported",
-				  in->name, dt(in->dtype));
-	if (check_dtype(ctx, in, "input", in->dtype) ||
-	    check_dtype(ctx, out, "output", in->dtype))
+				  in->name, tm_op_dtype_name(in->dtype));
+	if (tm_op_check_dtype(ctx, in, "input", in->dtype) ||
+	    tm_op_check_dtype(ctx, out, "output", in->dtype))
 		return -EINVAL;
 	if (*int8 && (check_act_quant(ctx, in, "input") || check_act_quant(ctx, out, "output")))
 		return -EINVAL;
@@ -372,7 +320,8 @@ static int conv_prepare_common(struct tm_op_ctx *ctx, size_t *scratch, int depth
 	int int8, sparse;
 	size_t cols;
 
-	if (check_arity(ctx, 2, 3) || io_dtypes(ctx, &int8) || conv_shapes(ctx, depthwise, &p))
+	if (tm_op_check_arity(ctx, 2, 3, NN_ARITY) || io_dtypes(ctx, &int8) ||
+	    conv_shapes(ctx, depthwise, &p))
 		return -EINVAL;
 	if (check_bias(ctx, ctx->n_in > 2 ? ctx->in[2] : NULL,
 		       int8 ? TM_DTYPE_INT32 : TM_DTYPE_FLOAT32, p.out_c))
@@ -387,7 +336,7 @@ static int conv_prepare_common(struct tm_op_ctx *ctx, size_t *scratch, int depth
 	ctx->macs = (uint64_t)p.batch * p.out_h * p.out_w * p.out_c * p.k_h * p.k_w *
 		    (depthwise ? 1 : p.in_c) / (sparse ? 2 : 1);
 	if (!int8)
-		return check_dtype(ctx, ctx->in[1], "weights", TM_DTYPE_FLOAT32) ? -EINVAL :
+		return tm_op_check_dtype(ctx, ctx->in[1], "weights", TM_DTYPE_FLOAT32) ? -EINVAL :
 		       fast_prepare(ctx, s, &p, depthwise, scratch);
 	if (weights_of(ctx, ctx->in[1], depthwise ? 1 : (size_t)p.out_c, cols, !depthwise, &s->w) ||
 	    channel_multipliers(ctx, ctx->in[1], depthwise ? 3 : 0, p.out_c, 0, s))
@@ -498,7 +447,7 @@ static int fc_prepare(struct tm_op_ctx *ctx, size_t *scratch)
 	struct nn_state *s;
 	int int8;
 
-	if (check_arity(ctx, 2, 3) || io_dtypes(ctx, &int8) || fc_shapes(ctx, &p))
+	if (tm_op_check_arity(ctx, 2, 3, NN_ARITY) || io_dtypes(ctx, &int8) || fc_shapes(ctx, &p))
 		return -EINVAL;
 	if (check_bias(ctx, ctx->n_in > 2 ? ctx->in[2] : NULL,
 		       int8 ? TM_DTYPE_INT32 : TM_DTYPE_FLOAT32, p.out_dim))
@@ -512,7 +461,7 @@ static int fc_prepare(struct tm_op_ctx *ctx, size_t *scratch)
 		    (ctx->in[1]->layout == TM_LAYOUT_SPARSE_2_4 ? 2 : 1);
 	tm_fast_fc_geometry(&p, &conv);
 	if (!int8)
-		return check_dtype(ctx, ctx->in[1], "weights", TM_DTYPE_FLOAT32) ? -EINVAL :
+		return tm_op_check_dtype(ctx, ctx->in[1], "weights", TM_DTYPE_FLOAT32) ? -EINVAL :
 		       fast_prepare(ctx, s, &conv, 0, scratch);
 	/* One weight scale: TFLite rounds s_in * s_w to float32 (design.md). */
 	if (weights_of(ctx, ctx->in[1], (size_t)p.out_dim, (size_t)p.in_dim, 1, &s->w) ||
@@ -610,12 +559,12 @@ static int mm_prepare(struct tm_op_ctx *ctx, size_t *scratch)
 	struct nn_state *s;
 	int int8;
 
-	if (check_arity(ctx, 2, 2) || io_dtypes(ctx, &int8))
+	if (tm_op_check_arity(ctx, 2, 2, NN_ARITY) || io_dtypes(ctx, &int8))
 		return -EINVAL;
 	if (ctx->in[0]->rank > 2 + TM_MATMUL_MAX_BATCH_DIMS ||
 	    ctx->in[1]->rank > 2 + TM_MATMUL_MAX_BATCH_DIMS)
 		return tm_op_fail(ctx, "operands of rank above %d", 2 + TM_MATMUL_MAX_BATCH_DIMS);
-	if (check_dtype(ctx, ctx->in[1], "operand b", ctx->in[0]->dtype) || mm_shapes(ctx, &p))
+	if (tm_op_check_dtype(ctx, ctx->in[1], "operand b", ctx->in[0]->dtype) || mm_shapes(ctx, &p))
 		return -EINVAL;
 	s = state_new(ctx, 1);
 	if (!s)
@@ -667,7 +616,7 @@ static int pool_prepare(struct tm_op_ctx *ctx, size_t *scratch)
 	struct nn_state *s;
 	int int8, isa;
 
-	if (check_arity(ctx, 1, 1) || io_dtypes(ctx, &int8))
+	if (tm_op_check_arity(ctx, 1, 1, NN_ARITY) || io_dtypes(ctx, &int8))
 		return -EINVAL;
 	in = ctx->in[0];
 	out = ctx->out[0];

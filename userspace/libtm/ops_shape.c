@@ -31,10 +31,27 @@ static int check_move(struct tm_op_ctx *ctx, const struct tm_tensor *in,
 {
 	if (!elem_size(in->dtype))
 		return tm_op_fail(ctx, "input '%s': dtype %u is not supported", in->name, in->dtype);
-	if (tm_ew_check_dtype(ctx, in, in->dtype) || tm_ew_check_dtype(ctx, out, in->dtype))
+	if (tm_op_check_dtype(ctx, in, "tensor", in->dtype) ||
+	    tm_op_check_dtype(ctx, out, "tensor", in->dtype))
 		return -EINVAL;
 	if (in->q || out->q)
-		return tm_ew_same_q(ctx, in, out);
+		return tm_op_same_q(ctx, in, out);
+	return 0;
+}
+
+/*
+ * TRANSPOSE and PAD: one input moved into an output of the same rank, as
+ * the options say (checked by the caller). The pointers the callers read
+ * before this are only dereferenced after it succeeds.
+ */
+static int move_same_rank(struct tm_op_ctx *ctx)
+{
+	if (tm_op_check_arity(ctx, 1, 1, TM_OP_NEEDS_OPTIONS) ||
+	    check_move(ctx, ctx->in[0], ctx->out[0]))
+		return -EINVAL;
+	if (ctx->out[0]->rank != ctx->in[0]->rank)
+		return tm_op_fail(ctx, "output rank %u differs from input rank %u",
+				  ctx->out[0]->rank, ctx->in[0]->rank);
 	return 0;
 }
 
@@ -44,7 +61,7 @@ static int reshape_prepare(struct tm_op_ctx *ctx, size_t *scratch)
 {
 	(void)scratch;
 	/* A second input (TFLite's shape tensor) is allowed and ignored. */
-	if (tm_ew_check_arity(ctx, 1, 2) || check_move(ctx, ctx->in[0], ctx->out[0]))
+	if (tm_op_check_arity(ctx, 1, 2, 0) || check_move(ctx, ctx->in[0], ctx->out[0]))
 		return -EINVAL;
 	if (tm_tensor_elems(ctx->in[0]) != tm_tensor_elems(ctx->out[0]))
 		return tm_op_fail(ctx, "'%s' has %zu elements, output '%s' %zu", ctx->in[0]->name,
@@ -67,19 +84,12 @@ const struct tm_op_impl tm_op_reshape = { reshape_prepare, reshape_eval };
 static int transpose_prepare(struct tm_op_ctx *ctx, size_t *scratch)
 {
 	const struct tm_transpose_options *o = ctx->options;
-	const struct tm_tensor *in, *out;
+	const struct tm_tensor *in = ctx->in[0], *out = ctx->out[0];
 	unsigned seen = 0;
 
 	(void)scratch;
-	if (tm_ew_check_arity(ctx, 1, 1) || check_move(ctx, ctx->in[0], ctx->out[0]))
+	if (move_same_rank(ctx))
 		return -EINVAL;
-	if (!o)
-		return tm_op_fail(ctx, "options are missing");
-	in = ctx->in[0];
-	out = ctx->out[0];
-	if (out->rank != in->rank)
-		return tm_op_fail(ctx, "output rank %u differs from input rank %u", out->rank,
-				  in->rank);
 	for (unsigned i = 0; i < in->rank; i++) {
 		int32_t p = o->perm[i];
 
@@ -145,12 +155,12 @@ static int concat_prepare_int8(struct tm_op_ctx *ctx, struct concat_state *s, si
 	float so, si;
 	int32_t zo, zi;
 
-	if (tm_ew_qparams(ctx, out, &so, &zo))
+	if (tm_op_qparams(ctx, out, "tensor", &so, &zo))
 		return -EINVAL;
 	if (!isinf(s->lo) || !isinf(s->hi))
 		return tm_op_fail(ctx, "int8 concatenation with a fused activation is not supported");
 	for (unsigned k = 0; k < ctx->n_in; k++) {
-		if (tm_ew_qparams(ctx, ctx->in[k], &si, &zi))
+		if (tm_op_qparams(ctx, ctx->in[k], "tensor", &si, &zi))
 			return -EINVAL;
 		if (si == so && zi == zo)
 			continue;
@@ -171,26 +181,22 @@ static int concat_prepare(struct tm_op_ctx *ctx, size_t *scratch)
 	struct concat_state *s;
 	int32_t axis;
 
-	if (tm_ew_check_arity(ctx, 1, TM_MAX_OP_INPUTS))
+	if (tm_op_check_arity(ctx, 1, TM_MAX_OP_INPUTS, TM_OP_NEEDS_OPTIONS))
 		return -EINVAL;
-	if (!o)
-		return tm_op_fail(ctx, "options are missing");
 	out = ctx->out[0];
 	axis = o->axis;
 	if (axis < 0 || (unsigned)axis >= out->rank)
 		return tm_op_fail(ctx, "axis %d is outside rank %u", axis, out->rank);
 	for (unsigned k = 0; k < ctx->n_in; k++)
-		if (tm_ew_check_dtype(ctx, ctx->in[k], out->dtype))
+		if (tm_op_check_dtype(ctx, ctx->in[k], "tensor", out->dtype))
 			return -EINVAL;
 	if (out->dtype != TM_DTYPE_FLOAT32 && out->dtype != TM_DTYPE_INT8)
 		return tm_op_fail(ctx, "output '%s': float32 and int8 are supported", out->name);
 	if (concat_check_shapes(ctx, axis))
 		return -EINVAL;
-	s = tm_op_alloc_state(ctx, sizeof(*s));
-	if (!s) {
-		tm_op_fail(ctx, "out of memory for op state");
+	s = tm_op_new_state(ctx, sizeof(*s));
+	if (!s)
 		return -ENOMEM;
-	}
 	s->es = elem_size(out->dtype);
 	s->outer = 1;
 	s->inner = 1;
@@ -198,7 +204,7 @@ static int concat_prepare(struct tm_op_ctx *ctx, size_t *scratch)
 		s->outer *= (size_t)out->shape[i];
 	for (unsigned i = (unsigned)axis + 1; i < out->rank; i++)
 		s->inner *= (size_t)out->shape[i];
-	if (tm_ew_fused_act(ctx, &o->act, &s->lo, &s->hi))
+	if (tm_op_fused_act(ctx, &o->act, &s->lo, &s->hi))
 		return -EINVAL;
 	*scratch = 0;
 	return out->dtype == TM_DTYPE_INT8 ? concat_prepare_int8(ctx, s, scratch) : 0;
@@ -246,19 +252,12 @@ struct pad_state {
 static int pad_prepare(struct tm_op_ctx *ctx, size_t *scratch)
 {
 	const struct tm_pad_options *o = ctx->options;
-	const struct tm_tensor *in, *out;
+	const struct tm_tensor *in = ctx->in[0], *out = ctx->out[0];
 	struct pad_state *s;
 
 	(void)scratch;
-	if (tm_ew_check_arity(ctx, 1, 1) || check_move(ctx, ctx->in[0], ctx->out[0]))
+	if (move_same_rank(ctx))
 		return -EINVAL;
-	if (!o)
-		return tm_op_fail(ctx, "options are missing");
-	in = ctx->in[0];
-	out = ctx->out[0];
-	if (out->rank != in->rank)
-		return tm_op_fail(ctx, "output rank %u differs from input rank %u", out->rank,
-				  in->rank);
 	for (unsigned i = 0; i < TM_MAX_RANK; i++) {
 		int64_t want;
 
@@ -273,11 +272,9 @@ static int pad_prepare(struct tm_op_ctx *ctx, size_t *scratch)
 			return tm_op_fail(ctx, "output dimension %u is %d, expected %lld", i,
 					  out->shape[i], (long long)want);
 	}
-	s = tm_op_alloc_state(ctx, sizeof(*s));
-	if (!s) {
-		tm_op_fail(ctx, "out of memory for op state");
+	s = tm_op_new_state(ctx, sizeof(*s));
+	if (!s)
 		return -ENOMEM;
-	}
 	s->es = elem_size(in->dtype);
 	/* The value is stored as float; an int32 pad needs it to be an int32. */
 	if (in->dtype == TM_DTYPE_INT32 &&
@@ -328,7 +325,7 @@ static int quant_prepare(struct tm_op_ctx *ctx, size_t *scratch)
 	int32_t zi = 0, zo = 0;
 
 	(void)scratch;
-	if (tm_ew_check_arity(ctx, 1, 1) || tm_ew_same_shape(ctx, ctx->in[0], ctx->out[0]))
+	if (tm_op_check_arity(ctx, 1, 1, 0) || tm_op_same_shape(ctx, ctx->in[0], ctx->out[0]))
 		return -EINVAL;
 	in = ctx->in[0];
 	out = ctx->out[0];
@@ -338,14 +335,12 @@ static int quant_prepare(struct tm_op_ctx *ctx, size_t *scratch)
 		  (!is_8bit(in->dtype) && in->dtype != TM_DTYPE_FLOAT32) || !is_8bit(out->dtype))
 		return tm_op_fail(ctx, "%s -> %s is not supported", tm_dtype_name(in->dtype),
 				  tm_dtype_name(out->dtype));
-	if ((is_8bit(in->dtype) && tm_ew_qparams(ctx, in, &si, &zi)) ||
-	    (is_8bit(out->dtype) && tm_ew_qparams(ctx, out, &so, &zo)))
+	if ((is_8bit(in->dtype) && tm_op_qparams(ctx, in, "tensor", &si, &zi)) ||
+	    (is_8bit(out->dtype) && tm_op_qparams(ctx, out, "tensor", &so, &zo)))
 		return -EINVAL;
-	s = tm_op_alloc_state(ctx, sizeof(*s));
-	if (!s) {
-		tm_op_fail(ctx, "out of memory for op state");
+	s = tm_op_new_state(ctx, sizeof(*s));
+	if (!s)
 		return -ENOMEM;
-	}
 	s->scale = deq ? si : so;
 	s->zp = deq ? zi : zo;
 	if (!is_8bit(in->dtype) || !is_8bit(out->dtype))
