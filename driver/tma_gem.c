@@ -32,16 +32,17 @@ static void tma_bo_free(struct drm_gem_object *obj)
 static int tma_bo_mmap(struct drm_gem_object *obj, struct vm_area_struct *vma)
 {
 	struct tma_bo *bo = to_tma_bo(obj);
-	int ret;
 
 	/* drm_gem_mmap() left the fake offset in vm_pgoff; the pages start at 0. */
 	vma->vm_pgoff -= drm_vma_node_start(&obj->vma_node);
 	vma->vm_flags &= ~VM_PFNMAP;
 	vma->vm_flags |= VM_DONTEXPAND | VM_DONTDUMP;
-	ret = dma_mmap_coherent(obj->dev->dev, vma, bo->vaddr, bo->dma, obj->size);
-	if (ret)
-		drm_gem_vm_close(vma);
-	return ret;
+	/*
+	 * On failure drm_gem_mmap_obj() drops the reference it took for this
+	 * mapping; dropping it here too (drm_gem_vm_close) would free the BO
+	 * under its handle.
+	 */
+	return dma_mmap_coherent(obj->dev->dev, vma, bo->vaddr, bo->dma, obj->size);
 }
 
 static const struct vm_operations_struct tma_bo_vm_ops = {
