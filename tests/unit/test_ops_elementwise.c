@@ -254,6 +254,46 @@ static void test_ops_quantize_dequantize_uint8(void)
 	done(&r);
 }
 
+/*
+ * float -> int8 QUANTIZE through whichever row prepare picked (TM_CPU forces
+ * each: tests/kernels/variants-check.sh): x / scale in double, rounded half
+ * away from zero, plus the zero point, saturated; NaN gives the zero point.
+ * 1027 values so vector rows have a tail; ties, infinities, huge values.
+ */
+static void test_ops_quantize_f32_int8(void)
+{
+	struct tspec t[] = {
+		{ TM_DTYPE_FLOAT32, 1, { 1027 }, 0.0f, 0 }, { TM_DTYPE_INT8, 1, { 1027 }, 0.25f, -7 },
+	};
+	float x[1027];
+	const void *in[] = { x };
+	size_t sz[] = { sizeof(x) };
+	uint32_t seed = 12345;
+	struct run r;
+
+	for (int i = 0; i < 1027; i++) {
+		seed = seed * 1664525u + 1013904223u;
+		/* Multiples of 1/8 around the range make every other value a tie. */
+		x[i] = (float)((int32_t)(seed >> 16) % 400 - 200) / 8.0f;
+	}
+	x[0] = NAN;
+	x[1] = INFINITY;
+	x[2] = -INFINITY;
+	x[3] = 3e38f;
+	x[4] = -0.125f;   /* -0.5 codes: away from zero, -1 */
+	x[5] = 0.125f;
+	CHECK_EQ(build(&r, TM_OP_QUANTIZE, NULL, 0, t, 1), 0);
+	const int8_t *out = invoke(&r, in, sz, 1);
+	for (int i = 0; out && i < 1027; i++) {
+		double q = isnan(x[i]) ? 0 : (double)x[i] / 0.25;
+		double a = floor(fabs(q) + 0.5);
+		double v = (q < 0 ? -a : a) - 7;
+
+		CHECK_EQ(out[i], v > 127 ? 127 : v < -128 ? -128 : (int)v);
+	}
+	done(&r);
+}
+
 /* ---- prepare refuses what the kernels cannot do ------------------------------ */
 
 static void expect_refusal(unsigned opcode, const void *opt, size_t opt_size,
@@ -536,6 +576,7 @@ int main(void)
 	TM_RUN(test_ops_transpose_pad_int8);
 	TM_RUN(test_ops_concat_int8_requant);
 	TM_RUN(test_ops_quantize_dequantize_uint8);
+	TM_RUN(test_ops_quantize_f32_int8);
 	TM_RUN(test_ops_refuses_bad_broadcast);
 	TM_RUN(test_ops_refuses_int8_div);
 	TM_RUN(test_ops_refuses_softmax_int8_output_q);

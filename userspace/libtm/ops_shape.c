@@ -11,6 +11,7 @@
 #include <errno.h>
 #include <math.h>
 #include <string.h>
+#include "dispatch.h"
 #include "elementwise.h"
 #include "ops.h"
 
@@ -309,11 +310,27 @@ struct quant_state {
 	float scale;
 	int32_t zp;
 	struct tm_requant_params rq;
+	/* float -> int8: the ISA's row (kernels/dispatch.h), NULL for the reference. */
+	void (*quantize_i8)(const float *in, int8_t *out, size_t n, float scale, int32_t zp);
 };
 
 static int is_8bit(unsigned dtype)
 {
 	return dtype == TM_DTYPE_INT8 || dtype == TM_DTYPE_UINT8;
+}
+
+/* float -> int8 on the dispatcher's row, chosen once here (bit-exact with the reference). */
+static int quant_prepare_fast(struct tm_op_ctx *ctx, struct quant_state *s)
+{
+	const char *why = "";
+	int isa = tm_isa_select(&why);
+	const struct tm_isa_ops *ops;
+
+	if (isa < 0)
+		return tm_op_fail(ctx, "%s", why);
+	ops = tm_isa_ops_get(isa);
+	s->quantize_i8 = ops ? ops->quantize_i8 : NULL;
+	return 0;
 }
 
 static int quant_prepare(struct tm_op_ctx *ctx, size_t *scratch)
@@ -343,6 +360,8 @@ static int quant_prepare(struct tm_op_ctx *ctx, size_t *scratch)
 		return -ENOMEM;
 	s->scale = deq ? si : so;
 	s->zp = deq ? zi : zo;
+	if (in->dtype == TM_DTYPE_FLOAT32 && out->dtype == TM_DTYPE_INT8)
+		return quant_prepare_fast(ctx, s);
 	if (!is_8bit(in->dtype) || !is_8bit(out->dtype))
 		return 0;
 	tm_requant_params_init(&s->rq, si, zi, in->dtype == TM_DTYPE_UINT8, so, zo,
@@ -365,7 +384,8 @@ static int quant_eval(struct tm_op_ctx *ctx)
 	} else if (in->dtype != TM_DTYPE_FLOAT32) {
 		tm_requant_ref(&s->rq, in->data, out->data, n);
 	} else if (out->dtype == TM_DTYPE_INT8) {
-		tm_quantize_f32_int8_ref(in->data, out->data, n, s->scale, s->zp);
+		(s->quantize_i8 ? s->quantize_i8 : tm_quantize_f32_int8_ref)(in->data, out->data, n,
+									     s->scale, s->zp);
 	} else {
 		tm_quantize_f32_uint8_ref(in->data, out->data, n, s->scale, s->zp);
 	}
