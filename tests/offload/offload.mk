@@ -7,8 +7,10 @@ all: $(BUILD)/dts/tma-sim.dtb
 UNIT_TESTS += test_offload
 test_offload_SRCS := tests/offload/test_offload.c
 
-# The compiled openWakeWord int8 models on the simulated TMA: byte-identical to
-# the CPU, and each injected device fault re-run on the CPU with a warning.
+# The compiled openWakeWord models (int8, int4, int8+2:4) on the simulated TMA,
+# rtl and model engines: byte-identical to the CPU, and each injected device
+# fault re-run on the CPU with a warning.
+OFFLOAD_MODELS = $(OWW_INT8) $(OWW_INT4) $(OWW_INT8_24)
 CHECK_TARGETS += offload-models
 # make bench: the device table of docs/perf.md (clock stated here).
 BENCH_TARGETS += bench-offload
@@ -16,7 +18,7 @@ OFFLOAD_CLOCK_MHZ ?= 200
 .PHONY: offload-models bench-offload
 offload-models: models all
 	@tests/record.sh offload-models $(PYTHON) tests/offload/offload_models.py check \
-		$(BUILD)/bin/tmrun $(OWW_INT8)
+		$(BUILD)/bin/tmrun $(OFFLOAD_MODELS)
 bench-offload: models all
 	@$(PYTHON) tests/offload/offload_models.py bench $(BUILD)/bin/tmrun $(OFFLOAD_CLOCK_MHZ) \
-		$(OWW_INT8)
+		$(OFFLOAD_MODELS)

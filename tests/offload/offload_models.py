@@ -3,12 +3,18 @@
 """The compiled models on the simulated TMA, through tmrun.
 
   offload_models.py check TMRUN MODEL.bin...
-      every model: outputs on --device sim byte-identical to --device cpu,
-      and again with each injected device fault (TM_SIM_FAULT=dma|hang|status),
-      where tmrun must warn on stderr and still exit 0. Prints ok/not ok lines.
+      every model, with every layer the device can run placed on it
+      (TM_OFFLOAD=all: the cost model would keep most of them on this host's
+      CPU): outputs on the rtl engine (TM_SIM_ENGINE=rtl) and on the C model
+      (TM_SIM_ENGINE=model) byte-identical to --device cpu, and again on the
+      rtl engine with each injected device fault (TM_SIM_FAULT=dma|hang|status),
+      where tmrun must warn on stderr and still exit 0. Then the default
+      placement (cost model) once more against the CPU. Prints ok/not ok lines.
   offload_models.py bench TMRUN CLOCK_MHZ MODEL.bin...
-      a markdown table per model: device layers, device cycles and time at
-      CLOCK_MHZ, CPU time of the same layers, speedup, MAC utilisation.
+      a markdown table, one row per model file (int8, int4, int8+2:4
+      variants): device layers, device cycles (rtl engine) and time at
+      CLOCK_MHZ, CPU time of the same layers, speedup, MAC utilisation, and
+      how many layers the cost model places on the device by default.
 """
 import json
 import os
@@ -16,10 +22,16 @@ import subprocess
 import sys
 import tempfile
 
+FORCE = {"TM_OFFLOAD": "all"}
+RTL = {"TM_SIM_ENGINE": "rtl"}
+MODEL = {"TM_SIM_ENGINE": "model"}
+
 
 def tmrun(exe, model, device, extra=(), env=None):
     cmd = [exe, model, "--device", device] + list(extra)
     e = dict(os.environ)
+    for k in ("TM_OFFLOAD", "TM_SIM_ENGINE", "TM_SIM_FAULT"):
+        e.pop(k, None)
     e.update(env or {})
     return subprocess.run(cmd, capture_output=True, env=e, timeout=1800)
 
@@ -32,43 +44,62 @@ def output_bytes(exe, model, device, env=None):
         return r, data
 
 
+def layers(exe, model, device, extra=(), env=None):
+    r = tmrun(exe, model, device, ["--profile", "--json"] + list(extra), env)
+    if r.returncode:
+        raise SystemExit(f"tmrun {model} --device {device}: {r.stderr.decode()}")
+    return json.loads(r.stdout)
+
+
+def n_device(ls):
+    return sum(l["placement"] == "device" for l in ls["layers"])
+
+
 def check(exe, models):
     failed = 0
     for m in models:
         name = os.path.basename(m)
         _, ref = output_bytes(exe, m, "cpu")
-        n_dev = sum(l["placement"] == "device" for l in layers(exe, m, "sim")["layers"])
-        cases = [("", {})]
+        n_dev = n_device(layers(exe, m, "sim", env=dict(FORCE, **MODEL)))
+        cases = [("identical_rtl", dict(FORCE, **RTL)), ("identical_model", dict(FORCE, **MODEL)),
+                 ("default_placement", MODEL)]
         if n_dev:  # a model without device layers has no job to fail
-            cases += [(f, {"TM_SIM_FAULT": f}) for f in ("dma", "hang", "status")]
-        for fault, env in cases:
+            cases += [("fault_" + f, dict(FORCE, TM_SIM_FAULT=f, **RTL))
+                      for f in ("dma", "hang", "status")]
+        for label, env in cases:
             r, got = output_bytes(exe, m, "sim", env)
             ok = ref is not None and r.returncode == 0 and got == ref
-            if fault:
+            if "TM_SIM_FAULT" in env:
                 ok = ok and b"re-run on the CPU" in r.stderr
-            label = f"offload_{name}" + (f"_fault_{fault}" if fault else "_identical")
-            print(("ok - " if ok else "not ok - ") + label)
+            print(("ok - " if ok else "not ok - ") + f"offload_{name}_{label}")
             if not ok:
                 failed += 1
                 sys.stderr.write(r.stderr.decode(errors="replace"))
     return 1 if failed else 0
 
 
-def layers(exe, model, device, extra=()):
-    r = tmrun(exe, model, device, ["--profile", "--json"] + list(extra))
-    if r.returncode:
-        raise SystemExit(f"tmrun {model} --device {device}: {r.stderr.decode()}")
-    return json.loads(r.stdout)
+def variant(path):
+    base = os.path.basename(path)
+    for suffix, label in ((".int8_24.bin", "int8 + 2:4"), (".int4.bin", "int4"),
+                          (".int8.bin", "int8")):
+        if base.endswith(suffix):
+            return base[: -len(suffix)], label
+    return base, "?"
 
 
 def bench(exe, mhz, models):
-    print(f"| model | device layers | device MACs | device cycles | device time @ {mhz:g} MHz "
-          "| CPU time of those layers | speedup | MAC utilisation |")
-    print("|---|---|---|---|---|---|---|---|")
-    for m in models:
+    print(f"| model | weights | device layers | device MACs | device cycles | "
+          f"device time @ {mhz:g} MHz | CPU time of those layers | speedup | MAC utilisation "
+          "| cost model: device layers |")
+    print("|---|---|---|---|---|---|---|---|---|---|")
+    order = {"int8": 0, "int4": 1, "int8 + 2:4": 2}
+    rows = sorted(models, key=lambda p: (variant(p)[0], order.get(variant(p)[1], 9)))
+    for m in rows:
+        name, kind = variant(m)
         # CPU: per-layer times of the last of 20 runs (steady state).
         cpu = layers(exe, m, "cpu", ["--repeat", "20"])["layers"]
-        dev = layers(exe, m, "sim")["layers"]
+        dev = layers(exe, m, "sim", env=dict(FORCE, **RTL))["layers"]
+        chosen = n_device(layers(exe, m, "sim", env=MODEL))
         idx = [l["index"] for l in dev if l["placement"] == "device"]
         cycles = sum(dev[i]["cycles"] for i in idx)
         macs = sum(dev[i]["macs"] for i in idx)
@@ -76,10 +107,10 @@ def bench(exe, mhz, models):
         cap = sum(dev[i]["macs"] / dev[i]["mac_util"] for i in idx if dev[i]["mac_util"] > 0)
         cpu_ns = sum(cpu[i]["ns"] for i in idx)
         dev_us = cycles / mhz
-        speed = (cpu_ns / 1e3) / dev_us if dev_us else 0
-        util = 100.0 * macs / cap if cap else 0
-        print(f"| {os.path.basename(m)} | {len(idx)}/{len(dev)} | {macs} | {cycles} | "
-              f"{dev_us:.1f} us | {cpu_ns / 1e3:.1f} us | {speed:.2f}x | {util:.1f}% |")
+        speed = f"{(cpu_ns / 1e3) / dev_us:.2f}x" if dev_us else "-"
+        util = f"{100.0 * macs / cap:.1f}%" if cap else "-"
+        print(f"| {name} | {kind} | {len(idx)}/{len(dev)} | {macs} | {cycles} | "
+              f"{dev_us:.1f} us | {cpu_ns / 1e3:.1f} us | {speed} | {util} | {chosen} |")
     return 0
 
 

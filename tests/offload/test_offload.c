@@ -4,7 +4,9 @@
  * (device "sim") and on the CPU: outputs must be byte-identical; device
  * faults (libtmsim's injection through TM_SIM_FAULT) must fall back to the
  * CPU with the same bytes and a message; placements carry their reasons;
- * profiling gives per-layer cycles.
+ * profiling gives per-layer cycles. Most tests force every capable op onto
+ * the device (TM_OFFLOAD_ALL); the cost model's choices are tested with the
+ * reference kernels (TM_CPU=ref), whose rate does not depend on the host.
  */
 #include <errno.h>
 #include <stdint.h>
@@ -15,6 +17,7 @@
 #include "tm_test.h"
 
 static uint32_t rng = 12345;
+static unsigned offload = TM_OFFLOAD_ALL; /* what run() asks for */
 
 static uint8_t rnd8(void)
 {
@@ -187,7 +190,7 @@ static struct tm_model *conv_model(void **buf)
 static int run(struct tm_model *m, const char *device, unsigned profile, uint8_t **out,
 	       size_t *bytes, char *msg, struct tm_runtime **keep)
 {
-	struct tm_runtime_options o = { .device = device, .profile = profile };
+	struct tm_runtime_options o = { .device = device, .profile = profile, .offload = offload };
 	struct tm_runtime *rt = NULL;
 	char err[TM_ERRLEN];
 	size_t in_bytes;
@@ -285,7 +288,7 @@ static void test_offload_reasons(void)
 {
 	void *buf = NULL;
 	struct tm_model *m = fc_model(&buf);
-	struct tm_runtime_options o = { .device = "sim" };
+	struct tm_runtime_options o = { .device = "sim", .offload = TM_OFFLOAD_ALL };
 	struct tm_runtime *rt = NULL;
 	struct tm_layer_profile p;
 	char err[TM_ERRLEN];
@@ -296,6 +299,7 @@ static void test_offload_reasons(void)
 	CHECK_STR_CONTAINS(p.reason, "RELU has no device command");
 	CHECK_EQ(tm_runtime_profile(rt, 2, &p), 0);
 	CHECK(!strcmp(p.placement, "device"));
+	CHECK_STR_CONTAINS(p.reason, "device sim runs it (offload all; est. ");
 	tm_runtime_del(rt);
 	tm_model_close(m);
 	free(buf);
@@ -364,6 +368,100 @@ static void test_offload_fault_bad_status(void)
 	fault_case("status", "bad dimensions");
 }
 
+/* One conv, 1x16x16x32 -> 32 channels, 3x3 padded: 2.4M MACs. */
+static struct tm_model *big_conv_model(void **buf)
+{
+	struct tm_builder *b = tm_builder_new();
+	int32_t s[4] = { 1, 16, 16, 32 };
+	struct tm_conv_options o = { 1, 1, 1, 1, 1, 1, 1, 1, 1, { TM_ACT_NONE, 0, 0 } };
+	uint32_t x = (uint32_t)act(b, "x", 4, s, 0.04f, -2);
+	uint32_t y = (uint32_t)act(b, "y", 4, s, 0.08f, 5);
+
+	conv(b, TM_OP_CONV_2D, x, y, (int32_t[]){ 32, 3, 3, 32 }, TM_DTYPE_INT8, TM_LAYOUT_DENSE,
+	     &o);
+	return finish(b, &x, &y, buf);
+}
+
+/* One FC, 1x4 -> 4: 16 MACs, far below a device job's fixed cost. */
+static struct tm_model *tiny_fc_model(void **buf)
+{
+	struct tm_builder *b = tm_builder_new();
+	int32_t s[2] = { 1, 4 };
+	uint32_t x = (uint32_t)act(b, "x", 2, s, 0.05f, 3);
+	uint32_t y = (uint32_t)act(b, "y", 2, s, 0.06f, -1);
+
+	fc(b, x, 1, 4, 4, TM_DTYPE_INT8, TM_LAYOUT_DENSE, 1, y, TM_ACT_NONE);
+	return finish(b, &x, &y, buf);
+}
+
+/* Op 0 of @m under the cost model: placement @where, reason starting @why; same bytes. */
+static void cost_case(struct tm_model *m, const char *where, const char *why)
+{
+	struct tm_runtime *rt = NULL;
+	struct tm_layer_profile p;
+	uint8_t *a = NULL, *b = NULL;
+	size_t na = 0, nb = 0;
+
+	offload = TM_OFFLOAD_COST;
+	CHECK_EQ(run(m, "cpu", 0, &a, &na, NULL, NULL), 0);
+	CHECK_EQ(run(m, "sim", 0, &b, &nb, NULL, &rt), 0);
+	offload = TM_OFFLOAD_ALL;
+	CHECK(a && b && na == nb && !memcmp(a, b, na));
+	CHECK_EQ(rt ? tm_runtime_profile(rt, 0, &p) : -1, 0);
+	if (rt) {
+		CHECK(!strcmp(p.placement, where));
+		CHECK(!strncmp(p.reason, why, strlen(why)));
+		CHECK_STR_CONTAINS(p.reason, " us vs ");
+	}
+	tm_runtime_del(rt);
+	free(a);
+	free(b);
+}
+
+static void test_offload_cost_model(void)
+{
+	void *buf1 = NULL, *buf2 = NULL;
+	struct tm_model *big = big_conv_model(&buf1), *tiny = tiny_fc_model(&buf2);
+
+	/* The reference kernels (about 1 MAC/ns) lose a 2.4M-MAC conv to the device. */
+	setenv("TM_CPU", "ref", 1);
+	cost_case(big, "device", "device sim runs it: est. ");
+	cost_case(tiny, "cpu", "cpu faster: est. ");
+	unsetenv("TM_CPU");
+	/* A device job's setup alone outlasts 16 MACs on any CPU. */
+	cost_case(tiny, "cpu", "cpu faster: est. ");
+	tm_model_close(big);
+	tm_model_close(tiny);
+	free(buf1);
+	free(buf2);
+}
+
+/* TM_OFFLOAD overrides the option; a bad value or policy is refused. */
+static void test_offload_policy_env(void)
+{
+	void *buf = NULL;
+	struct tm_model *m = tiny_fc_model(&buf);
+	struct tm_runtime_options o = { .device = "sim" };
+	struct tm_runtime *rt = NULL;
+	struct tm_layer_profile p;
+	char err[TM_ERRLEN] = "";
+
+	setenv("TM_OFFLOAD", "all", 1);
+	CHECK_EQ(tm_runtime_new(m, &o, &rt, err, sizeof(err)), 0);
+	CHECK_EQ(rt ? tm_runtime_profile(rt, 0, &p) : -1, 0);
+	CHECK(rt && !strcmp(p.placement, "device"));
+	tm_runtime_del(rt);
+	setenv("TM_OFFLOAD", "sometimes", 1);
+	CHECK_EQ(tm_runtime_new(m, &o, &rt, err, sizeof(err)), -EINVAL);
+	CHECK_STR_CONTAINS(err, "TM_OFFLOAD=sometimes: expected 'cost' or 'all'");
+	unsetenv("TM_OFFLOAD");
+	o.offload = 7;
+	CHECK_EQ(tm_runtime_new(m, &o, &rt, err, sizeof(err)), -EINVAL);
+	CHECK_STR_CONTAINS(err, "offload policy 7");
+	tm_model_close(m);
+	free(buf);
+}
+
 int main(void)
 {
 	TM_RUN(test_offload_fc_int8_int4_sparse);
@@ -374,5 +472,7 @@ int main(void)
 	TM_RUN(test_offload_fault_dma);
 	TM_RUN(test_offload_fault_hang);
 	TM_RUN(test_offload_fault_bad_status);
+	TM_RUN(test_offload_cost_model);
+	TM_RUN(test_offload_policy_env);
 	TM_TEST_EXIT();
 }

@@ -117,10 +117,23 @@ TM_API const char *tm_model_metadata(const struct tm_model *model, const char *k
 
 struct tm_runtime;
 
+/**
+ * enum tm_offload - which ops a device takes (tm_runtime_options.offload).
+ * @TM_OFFLOAD_COST: an op the device can run goes there only if its
+ *                   estimated device time beats the CPU's (the default).
+ * @TM_OFFLOAD_ALL: every op the device can run goes there (tests, demos).
+ * TM_OFFLOAD=cost|all in the environment overrides the option.
+ */
+enum tm_offload {
+	TM_OFFLOAD_COST = 0,
+	TM_OFFLOAD_ALL = 1,
+};
+
 /** struct tm_runtime_options - how to run; zero-initialise for defaults. */
 struct tm_runtime_options {
 	const char *device;      /* "auto" (NULL), "cpu", "sim", "drm" */
 	unsigned profile;        /* 1: time every op on every invoke */
+	unsigned offload;        /* enum tm_offload */
 };
 
 /**

@@ -47,12 +47,17 @@ enum tm_backend_cap {
  * @array_cols: see @array_rows.
  * @sram_bytes: on-device buffer memory (0 on the CPU).
  * @max_regions: regions a job may address (TM_JOB_MAX_REGIONS on the TMA).
+ * @bus_bytes: bytes the device's DMA moves per cycle (0: unknown).
+ * @clock_mhz: the device's clock (0: unknown; the partitioner then cannot
+ *             weigh its time against the CPU's and offloads what it can).
  */
 struct tm_backend_caps {
 	uint32_t flags;
 	uint32_t array_rows, array_cols;
 	uint64_t sram_bytes;
 	uint32_t max_regions;
+	uint32_t bus_bytes;
+	uint32_t clock_mhz;
 };
 
 struct tm_backend;

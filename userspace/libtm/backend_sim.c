@@ -39,6 +39,11 @@
 #define SIM_BUDGET_BASE  (1ull << 22)   /* cycles a job may take beyond its work */
 #define SIM_RUN_CHUNK    (1ull << 20)
 #define SIM_DTB_MAX      (1u << 20)
+/*
+ * The clock the simulated board is taken to run at (the device tree has no
+ * clock property): what the partitioner's cost model and docs/perf.md use.
+ */
+#define SIM_CLOCK_MHZ    200
 
 /* The libtmsim entry points this backend uses, resolved by dlsym(). */
 struct simlib {
@@ -368,6 +373,9 @@ static void sim_caps(const struct tm_backend *be, struct tm_backend_caps *caps)
 	tm_tma_caps(l->csr_read(sb->sim, TMA_REG_CAPS), l->csr_read(sb->sim, TMA_REG_ARRAY),
 		    l->csr_read(sb->sim, TMA_REG_SRAM), caps);
 	caps->flags |= TM_CAP_HOST_MEMORY;
+	caps->bus_bytes = (l->csr_read(sb->sim, TMA_REG_BUS) & TMA_BUS_BYTES_MASK) >>
+			  TMA_BUS_BYTES_SHIFT;
+	caps->clock_mhz = SIM_CLOCK_MHZ;
 }
 
 static int sim_op_supported(const struct tm_backend *be, const struct tm_op_ctx *ctx, char *why,

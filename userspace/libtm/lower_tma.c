@@ -253,8 +253,8 @@ static void base_cmd(const struct tm_op_ctx *ctx, const struct dev_layer *l, str
 	int32_t act_min, act_max;
 	float lo, hi;
 
-	tm_ew_fused_act((struct tm_op_ctx *)ctx, l->act, &lo, &hi);
-	tm_ew_act_range_int8(lo, hi, oq->scale, oq->zero_point, &act_min, &act_max);
+	tm_op_fused_act((struct tm_op_ctx *)ctx, l->act, &lo, &hi);
+	tm_op_act_range_int8(lo, hi, oq->scale, oq->zero_point, &act_min, &act_max);
 	memset(c, 0, sizeof(*c));
 	c->op = (uint32_t)(fc ? TMA_OP_FC : TMA_OP_CONV2D) << TMA_CMD_OP_OPCODE_SHIFT |
 		flags_of(ctx) << TMA_CMD_OP_FLAGS_SHIFT;
@@ -316,6 +316,43 @@ int tm_lower_op(const struct tm_op_ctx *ctx, const void *arena, uint8_t *konst, 
 		}
 	}
 	return 0;
+}
+
+#define DEV_CMD_CYCLES 32  /* fetch, decode and checks of a command; first tile */
+#define DEV_JOB_CYCLES 64  /* descriptor fetch and completion record */
+
+static uint64_t div_up(uint64_t a, uint64_t b)
+{
+	return (a + b - 1) / b;
+}
+
+uint64_t tm_lower_op_cycles(const struct tm_backend_caps *caps, const struct tm_op_ctx *ctx)
+{
+	const struct tm_tensor *w = ctx->in[1];
+	uint64_t rows = caps->array_rows ? caps->array_rows : 1;
+	uint64_t cols = caps->array_cols ? caps->array_cols : 1;
+	uint64_t bus = caps->bus_bytes ? caps->bus_bytes : 8;
+	uint64_t pixels, taps, lanes, compute, bytes, dma;
+	struct dev_layer l;
+
+	layer_of(ctx, &l);
+	pixels = (uint64_t)l.out_h * (uint64_t)l.out_w;
+	taps = (uint64_t)l.k_h * (uint64_t)l.k_w;
+	lanes = div_up((uint64_t)l.out_c, cols);
+	if (l.opcode == TM_OP_DEPTHWISE_CONV_2D) {
+		compute = pixels * lanes * taps;
+	} else {
+		uint64_t per_cycle = rows * (w->dtype == TM_DTYPE_INT4 ? 2 : 1) *
+				     (w->layout == TM_LAYOUT_SPARSE_2_4 ? 2 : 1);
+
+		compute = pixels * lanes * taps * div_up((uint64_t)l.in_c, per_cycle);
+	}
+	/* Per image: its input and output, the weights and channel table again. */
+	bytes = (uint64_t)l.in_h * l.in_w * l.in_c + pixels * (uint64_t)l.out_c + w->bytes +
+		(uint64_t)l.out_c * TMA_CHAN_PARAM_SIZE;
+	dma = div_up(bytes, bus);
+	return (uint64_t)l.images * (DEV_CMD_CYCLES + (compute > dma ? compute : dma)) +
+	       DEV_JOB_CYCLES;
 }
 
 void tm_lower_end(struct tma_cmd *cmd)

@@ -48,6 +48,16 @@ unsigned tm_lower_cmd_count(const struct tm_op_ctx *ctx);
 int tm_lower_op(const struct tm_op_ctx *ctx, const void *arena, uint8_t *konst, uint64_t koff,
 		struct tma_cmd *cmds, char *why, size_t whylen);
 
+/**
+ * tm_lower_op_cycles() - the device cycles a checked op is expected to take
+ * as a job of its own: per command, the array's compute (rows products per
+ * output-channel lane and cycle, twice that with int4, twice again with 2:4;
+ * depthwise one) or its bytes over the bus, whichever is longer, plus setup.
+ * The runtime's own formula, not the device model's (they stay independent);
+ * within about 20% of the RTL's cycles on the openWakeWord layers.
+ */
+uint64_t tm_lower_op_cycles(const struct tm_backend_caps *caps, const struct tm_op_ctx *ctx);
+
 /** tm_lower_end() - the END command. */
 void tm_lower_end(struct tma_cmd *cmd);
 

@@ -284,7 +284,7 @@ static double mac_util(const struct tm_runtime *rt, unsigned i, uint64_t cycles)
  * consecutive ops on the same backend, one job each. The reason of every
  * placement is what tmrun --profile shows.
  */
-static int place_ops(struct tm_runtime *rt, int device_named)
+static int place_ops(struct tm_runtime *rt, int device_named, unsigned offload)
 {
 	rt->segs = calloc(rt->n_ops ? rt->n_ops : 1, sizeof(*rt->segs));
 	if (!rt->segs)
@@ -292,8 +292,8 @@ static int place_ops(struct tm_runtime *rt, int device_named)
 	for (unsigned i = 0; i < rt->n_ops; i++) {
 		struct tm_backend *be;
 
-		rt->on_dev[i] = (uint8_t)tm_partition_op(rt->dev, &rt->ctx[i], rt->reasons[i],
-							 TM_REASON_LEN);
+		rt->on_dev[i] = (uint8_t)tm_partition_op(rt->dev, &rt->ctx[i], offload,
+							 rt->reasons[i], TM_REASON_LEN);
 		if (!rt->dev && device_named)
 			snprintf(rt->reasons[i], TM_REASON_LEN, "device cpu requested");
 		else if (!rt->dev)
@@ -429,9 +429,33 @@ static int open_backends(struct tm_runtime *rt, const char *device)
 	return tm_backend_open("cpu", &rt->cpu, rt->err, sizeof(rt->err));
 }
 
+/* The offload policy: the option, unless TM_OFFLOAD=cost|all says otherwise. */
+static int offload_policy(struct tm_runtime *rt, const struct tm_runtime_options *opts,
+			  unsigned *offload)
+{
+	const char *env = getenv("TM_OFFLOAD");
+
+	*offload = opts ? opts->offload : TM_OFFLOAD_COST;
+	if (env && *env) {
+		if (strcmp(env, "cost") && strcmp(env, "all")) {
+			snprintf(rt->err, sizeof(rt->err), "TM_OFFLOAD=%.64s: expected 'cost' or 'all'",
+				 env);
+			return -EINVAL;
+		}
+		*offload = strcmp(env, "all") ? TM_OFFLOAD_COST : TM_OFFLOAD_ALL;
+	}
+	if (*offload != TM_OFFLOAD_COST && *offload != TM_OFFLOAD_ALL) {
+		snprintf(rt->err, sizeof(rt->err), "offload policy %u: expected TM_OFFLOAD_COST or "
+			 "TM_OFFLOAD_ALL", *offload);
+		return -EINVAL;
+	}
+	return 0;
+}
+
 static int runtime_setup(struct tm_runtime *rt, const struct tm_runtime_options *opts)
 {
 	const char *device = opts ? opts->device : NULL;
+	unsigned offload;
 	int ret;
 
 	if (!rt->model->n_subgraphs) {
@@ -443,7 +467,9 @@ static int runtime_setup(struct tm_runtime *rt, const struct tm_runtime_options 
 	rt->n_ops = rt->sg->ops_count;
 	rt->profile = opts ? !!opts->profile : 0;
 
-	ret = alloc_tables(rt);
+	ret = offload_policy(rt, opts, &offload);
+	if (!ret)
+		ret = alloc_tables(rt);
 	if (ret)
 		return ret;
 	ret = open_backends(rt, device);
@@ -456,7 +482,7 @@ static int runtime_setup(struct tm_runtime *rt, const struct tm_runtime_options 
 	if (!ret)
 		ret = alloc_scratch(rt);
 	if (!ret)
-		ret = place_ops(rt, device && strcmp(device, "auto"));
+		ret = place_ops(rt, device && strcmp(device, "auto"), offload);
 	if (!ret)
 		ret = lower_segments(rt);
 	return ret;
