@@ -9,7 +9,9 @@
       (TM_SIM_ENGINE=model) byte-identical to --device cpu, and again on the
       rtl engine with each injected device fault (TM_SIM_FAULT=dma|hang|status),
       where tmrun must warn on stderr and still exit 0. Then the default
-      placement (cost model) once more against the CPU. Prints ok/not ok lines.
+      placement (cost model) once more against the CPU; and `tmc inspect`
+      (tmc beside TMRUN) shows the placements and reasons tmrun reports, for
+      both policies. Prints ok/not ok lines.
   offload_models.py bench TMRUN CLOCK_MHZ MODEL.bin...
       a markdown table, one row per model file (int8, int4, int8+2:4
       variants): device layers, device cycles (rtl engine) and time at
@@ -55,8 +57,28 @@ def n_device(ls):
     return sum(l["placement"] == "device" for l in ls["layers"])
 
 
+def inspect_agrees(exe, model, env):
+    """tmc inspect's placement lines equal tmrun --profile's placements and reasons."""
+    tmc = os.path.join(os.path.dirname(exe), "tmc")
+    e = dict(os.environ, **env)
+    r = subprocess.run([tmc, "inspect", model], capture_output=True, env=e, timeout=600)
+    text = r.stdout.decode(errors="replace")
+    if r.returncode or "placement on device sim:" not in text:
+        return False
+    rows = text.split("placement on device sim:\n", 1)[1].splitlines()[1:]
+    got = [tuple(l.split(None, 3)[2:4]) for l in rows if l.strip()[:1].isdigit()]
+    want = [(l["placement"], l["reason"]) for l in layers(exe, model, "sim", env=env)["layers"]]
+    return got == want
+
+
 def check(exe, models):
     failed = 0
+    for m in models:
+        name = os.path.basename(m)
+        for label, env in (("inspect_cost", MODEL), ("inspect_all", dict(FORCE, **MODEL))):
+            ok = inspect_agrees(exe, m, env)
+            print(("ok - " if ok else "not ok - ") + f"offload_{name}_{label}")
+            failed += not ok
     for m in models:
         name = os.path.basename(m)
         _, ref = output_bytes(exe, m, "cpu")

@@ -1,8 +1,10 @@
 // SPDX-License-Identifier: MIT
 /*
  * inspect.c - `tmc inspect model.bin`: ops with shapes and placement hints,
- * constant sizes (dtype, "(2:4)" for compressed weights), the file size and
- * the arena the CPU runtime plans for the model.
+ * constant sizes (dtype, "(2:4)" for compressed weights), the file size, the
+ * arena the CPU runtime plans for the model, and where each op would run on
+ * the simulated TMA and why (the runtime's partitioner, cost model included:
+ * nothing is run).
  */
 #include <stdio.h>
 #include <string.h>
@@ -57,6 +59,36 @@ static void print_ops(const struct tm_model *m, uint64_t *wbytes)
 	}
 }
 
+/*
+ * The partitioner's placements for device "sim": a runtime is prepared (the
+ * weights lowered) but never invoked. TM_OFFLOAD=all shows the forced case.
+ */
+static void print_placements(const struct tm_model *m)
+{
+	struct tm_runtime_options ro = { .device = "sim" };
+	char err[TM_ERRLEN] = "";
+	struct tm_runtime *rt;
+	unsigned n_dev = 0;
+
+	if (tm_runtime_new(m, &ro, &rt, err, sizeof(err))) {
+		printf("placement: not known (%s)\n", err);
+		return;
+	}
+	printf("placement on device sim:\n%4s  %-18s %-7s %s\n", "op", "opcode", "place",
+	       "reason");
+	for (unsigned i = 0; i < tm_model_num_ops(m); i++) {
+		struct tm_layer_profile p;
+		struct tm_op_info op;
+
+		if (tm_runtime_profile(rt, i, &p) || tm_model_op_info(m, i, &op))
+			continue;
+		n_dev += !strcmp(p.placement, "device");
+		printf("%4u  %-18s %-7s %s\n", i, tm_opcode_name(op.opcode), p.placement, p.reason);
+	}
+	printf("device ops: %u of %u\n", n_dev, tm_model_num_ops(m));
+	tm_runtime_del(rt);
+}
+
 int tmc_inspect(const char *path)
 {
 	char err[TM_ERRLEN] = "";
@@ -94,6 +126,7 @@ int tmc_inspect(const char *path)
 		printf("arena: %zu bytes\n", tm_runtime_arena_size(rt));
 		tm_runtime_del(rt);
 	}
+	print_placements(m);
 	tm_model_close(m);
 	return 0;
 }
