@@ -109,7 +109,8 @@ static int bcast_shape(struct ir_graph *g, struct ir_node *n, int64_t *shape, in
 
 static double apply(const char *op, double a, double b, int is_int)
 {
-	if (!strcmp(op, "Add") || !strcmp(op, "Sum")) return a + b;
+	if (!strcmp(op, "Add") || !strcmp(op, "Sum") || !strcmp(op, "Mean")) return a + b;
+	if (!strcmp(op, "PRelu")) return a < 0 ? a * b : a;
 	if (!strcmp(op, "Sub")) return a - b;
 	if (!strcmp(op, "Mul")) return a * b;
 	if (!strcmp(op, "Div")) return is_int ? (b ? (double)((int64_t)a / (int64_t)b) : 0) : a / b;
@@ -139,7 +140,7 @@ static int infer_binary(struct ir_graph *g, struct ir_node *n)
 	int rank;
 
 	if (n->n_in < 1 || (n->n_in < 2 && strcmp(n->op, "Max") && strcmp(n->op, "Min") &&
-			    strcmp(n->op, "Sum")))
+			    strcmp(n->op, "Sum") && strcmp(n->op, "Mean")))
 		return fail(g, n, "missing inputs");
 	if (bcast_shape(g, n, shape, &rank))
 		return -1;
@@ -159,6 +160,8 @@ static int infer_binary(struct ir_graph *g, struct ir_node *n)
 			if (!is_int && !is_compare(n->op))
 				acc = (float)acc;
 		}
+		if (!strcmp(n->op, "Mean"))
+			acc = is_int ? acc : (float)(acc / n->n_in);
 		put(o, i, acc);
 	}
 	n->dead = 1;
@@ -792,6 +795,8 @@ static const struct infer_rule rules[] = {
 	{ "Greater", infer_binary, 2 }, { "GreaterOrEqual", infer_binary, 2 },
 	{ "Less", infer_binary, 2 }, { "LessOrEqual", infer_binary, 2 },
 	{ "And", infer_binary, 2 }, { "Or", infer_binary, 2 },
+	{ "Mean", infer_binary, 1 }, { "PRelu", infer_binary, 2 },
+	{ "HardSwish", infer_same, 1 }, { "Softsign", infer_same, 1 },
 	{ "Relu", infer_unary, 1 }, { "Sigmoid", infer_unary, 1 }, { "Tanh", infer_unary, 1 },
 	{ "Sqrt", infer_unary, 1 }, { "Log", infer_unary, 1 }, { "Exp", infer_unary, 1 },
 	{ "Abs", infer_unary, 1 }, { "Neg", infer_unary, 1 }, { "Not", infer_unary, 1 },

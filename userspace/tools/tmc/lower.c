@@ -397,6 +397,25 @@ static int is_scalar_const(const struct ir_graph *g, int t, float v)
 	return t >= 0 && g->t[t].data && ir_numel(&g->t[t]) == 1 && ir_const_get_f(&g->t[t], 0) == v;
 }
 
+/* POW is float-only in libtm: a constant integer exponent becomes float here. */
+static int pow_int_exponent(struct ir_graph *g, int ni)
+{
+	const struct ir_tensor *e = &g->t[g->n[ni].in[1]];
+	int64_t n = ir_numel(e);
+
+	if (!e->data)
+		return lw_fail(g, ni, "an integer exponent must be a constant (POW is float only)");
+	float *v = malloc(sizeof(float) * (size_t)(n ? n : 1));
+	if (!v)
+		return ir_fail(g, "out of memory");
+	for (int64_t i = 0; i < n; i++)
+		v[i] = (float)ir_const_get_i(e, i);
+	int c = lw_const_f(g, ni, "exponent", e->rank, e->shape, v);
+	free(v);
+	int ins[2] = { g->n[ni].in[0], c };
+	return c < 0 ? -1 : lw_emit(g, ni, TM_OP_POW, NULL, 0, ins, 2, g->n[ni].out[0]);
+}
+
 static int lower_binary(struct ir_graph *g, int ni)
 {
 	struct ir_node *n = &g->n[ni];
@@ -410,6 +429,8 @@ static int lower_binary(struct ir_graph *g, int ni)
 	}
 	if (op == TM_OP_POW && is_scalar_const(g, n->in[1], 0.5f))
 		return lw_emit(g, ni, TM_OP_SQRT, NULL, 0, n->in, 1, y);
+	if (op == TM_OP_POW && g->t[n->in[1]].dtype != IR_FLOAT)
+		return pow_int_exponent(g, ni);
 	if (n->n_in == 1)
 		return lw_alias(g, ni, y, acc);
 	for (int k = 1; k < n->n_in; k++) {
@@ -709,6 +730,9 @@ static const struct lower_rule rules[] = {
 	{ "QLinearConv", lw_lower_qconv }, { "QLinearMatMul", lw_lower_qmatmul },
 	{ "QGemm", lw_lower_qgemm }, { "QLinearAdd", lw_lower_qbinary },
 	{ "QLinearMul", lw_lower_qbinary },
+	{ "Neg", lw_lower_math }, { "Abs", lw_lower_math }, { "Reciprocal", lw_lower_math },
+	{ "Mean", lw_lower_math }, { "PRelu", lw_lower_math }, { "HardSigmoid", lw_lower_math },
+	{ "HardSwish", lw_lower_math }, { "Softsign", lw_lower_math },
 };
 
 int tmc_lower(struct ir_graph *g)

@@ -41,6 +41,9 @@ void *lw_conv_weights(const struct ir_tensor *W, int64_t group, int dw, size_t e
 /* Whether Conv of node @ni with @group is depthwise (else dense or grouped). */
 int lw_conv_is_dw(const struct ir_tensor *W, int64_t group);
 
+/* lower_math.c: Neg, Abs, Reciprocal, Mean, PRelu, HardSigmoid, HardSwish, Softsign. */
+int lw_lower_math(struct ir_graph *g, int ni);
+
 /* select.c: comparisons and a run-time If as exact float 0/1 arithmetic. */
 enum lw_cmp { LW_GT, LW_GE, LW_LT, LW_LE };
 /* @y = (@a cmp @b) as float 0/1; nodes are named @node and kept float. */

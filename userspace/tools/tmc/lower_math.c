@@ -1,0 +1,125 @@
+// SPDX-License-Identifier: MIT
+/*
+ * lower_math.c - ONNX elementwise operators model.bin has no opcode for,
+ * written with ones it has. Each is the same float operations the ONNX
+ * definition names, in the same order, so the results are exact, not
+ * approximations: Neg = 0 - x, Abs = max(x, 0 - x), Reciprocal = 1 / x,
+ * Mean = (x1 + ... + xn) / n, HardSigmoid = clip(alpha * x + beta, 0, 1),
+ * HardSwish = x * HardSigmoid(x; 1/6, 1/2), Softsign = x / (1 + |x|),
+ * PRelu = relu(x) + slope * min(x, 0). Float only: the quantizer keeps what
+ * it has no int8 kernel for in float.
+ */
+#include <stdio.h>
+#include <string.h>
+#include "lower.h"
+
+/* A new float tensor "<y>/<sfx>" shaped like the node's output, or @y itself. */
+static int tmp(struct ir_graph *g, int y, const char *sfx, int final)
+{
+	return final ? y : ir_tensor_derive(g, y, sfx, IR_FLOAT, g->t[y].rank, g->t[y].shape);
+}
+
+/* @dst = @a op @b (@b < 0: unary op); @return @dst or -1. */
+static int op2(struct ir_graph *g, int ni, unsigned op, int a, int b, int dst)
+{
+	struct tm_binary_options o = { { 0, 0, 0 } };
+	int ins[2] = { a, b };
+	int binary = op == TM_OP_ADD || op == TM_OP_SUB || op == TM_OP_MUL || op == TM_OP_DIV;
+
+	if (dst < 0 || lw_emit(g, ni, op, binary ? &o : NULL, binary ? sizeof(o) : 0, ins,
+			       b < 0 ? 1 : 2, dst))
+		return -1;
+	return dst;
+}
+
+static int k(struct ir_graph *g, int ni, const char *sfx, float v)
+{
+	return lw_const_f(g, ni, sfx, 0, NULL, &v);
+}
+
+static int neg(struct ir_graph *g, int ni, int x, int dst)
+{
+	int zero = k(g, ni, "zero", 0);
+	return zero < 0 ? -1 : op2(g, ni, TM_OP_SUB, zero, x, dst);
+}
+
+static int absv(struct ir_graph *g, int ni, int x, int y, int final)
+{
+	int m = neg(g, ni, x, tmp(g, y, "neg", 0));
+	return m < 0 ? -1 : op2(g, ni, TM_OP_MAXIMUM, x, m, tmp(g, y, "abs", final));
+}
+
+static int hard_sigmoid(struct ir_graph *g, int ni, int x, int y, float alpha, float beta,
+			int final)
+{
+	struct tm_clip_options c = { 0, 1 };
+	int a = k(g, ni, "alpha", alpha), b = k(g, ni, "beta", beta);
+	int ax = a < 0 || b < 0 ? -1 : op2(g, ni, TM_OP_MUL, x, a, tmp(g, y, "ax", 0));
+	int axb = ax < 0 ? -1 : op2(g, ni, TM_OP_ADD, ax, b, tmp(g, y, "axb", 0));
+	int h = axb < 0 ? -1 : tmp(g, y, "hsig", final);
+
+	return h < 0 || lw_emit(g, ni, TM_OP_CLIP, &c, sizeof(c), &axb, 1, h) ? -1 : h;
+}
+
+static int mean(struct ir_graph *g, int ni)
+{
+	const struct ir_node *n = &g->n[ni];
+	int y = n->out[0], nin = n->n_in, acc = n->in[0];
+
+	for (int i = 1; i < nin; i++) {
+		char sfx[16];
+		snprintf(sfx, sizeof(sfx), "sum%d", i);
+		acc = op2(g, ni, TM_OP_ADD, acc, g->n[ni].in[i], tmp(g, y, sfx, 0));
+		if (acc < 0)
+			return -1;
+	}
+	int d = k(g, ni, "count", (float)nin);
+	return d < 0 || op2(g, ni, TM_OP_DIV, acc, d, y) < 0 ? -1 : 0;
+}
+
+static int prelu(struct ir_graph *g, int ni)
+{
+	int x = g->n[ni].in[0], slope = g->n[ni].in[1], y = g->n[ni].out[0];
+	int zero = k(g, ni, "zero", 0);
+	int r = zero < 0 ? -1 : op2(g, ni, TM_OP_RELU, x, -1, tmp(g, y, "pos", 0));
+	int m = r < 0 ? -1 : op2(g, ni, TM_OP_MINIMUM, x, zero, tmp(g, y, "neg", 0));
+	int s = m < 0 ? -1 : op2(g, ni, TM_OP_MUL, slope, m, tmp(g, y, "scaled", 0));
+
+	return s < 0 || op2(g, ni, TM_OP_ADD, r, s, y) < 0 ? -1 : 0;
+}
+
+int lw_lower_math(struct ir_graph *g, int ni)
+{
+	const struct ir_node *n = &g->n[ni];
+	const char *op = n->op;
+	int x = n->in[0], y = n->out[0];
+
+	for (int i = 0; i < n->n_in; i++)
+		if (n->in[i] >= 0 && g->t[n->in[i]].dtype != IR_FLOAT)
+			return lw_fail(g, ni, "only float inputs are supported");
+	if (!strcmp(op, "Neg"))
+		return neg(g, ni, x, y) < 0 ? -1 : 0;
+	if (!strcmp(op, "Abs"))
+		return absv(g, ni, x, y, 1) < 0 ? -1 : 0;
+	if (!strcmp(op, "Reciprocal")) {
+		int one = k(g, ni, "one", 1);
+		return one < 0 || op2(g, ni, TM_OP_DIV, one, x, y) < 0 ? -1 : 0;
+	}
+	if (!strcmp(op, "Mean"))
+		return mean(g, ni);
+	if (!strcmp(op, "PRelu"))
+		return prelu(g, ni);
+	if (!strcmp(op, "HardSigmoid"))
+		return hard_sigmoid(g, ni, x, y, ir_attr_float(n, "alpha", 0.2f),
+				    ir_attr_float(n, "beta", 0.5f), 1) < 0 ? -1 : 0;
+	if (!strcmp(op, "HardSwish")) {
+		int h = hard_sigmoid(g, ni, x, y, 1.0f / 6, 0.5f, 0);
+		return h < 0 || op2(g, ni, TM_OP_MUL, x, h, y) < 0 ? -1 : 0;
+	}
+	if (!strcmp(op, "Softsign")) {
+		int a = absv(g, ni, x, y, 0), one = k(g, ni, "one", 1);
+		int d = a < 0 || one < 0 ? -1 : op2(g, ni, TM_OP_ADD, one, a, tmp(g, y, "den", 0));
+		return d < 0 || op2(g, ni, TM_OP_DIV, x, d, y) < 0 ? -1 : 0;
+	}
+	return lw_fail(g, ni, "operator not supported");
+}
