@@ -1,11 +1,16 @@
 #!/bin/sh
-# Run test programs and record each case in build/results.txt as
+# run-tests.sh PROG...: run test programs and record each case as
 # "PASS <variant>/<prog>/<case>" or "FAIL ...". A program that exits non-zero
 # without reporting a failure (crash, sanitizer abort) is recorded as a failure
 # of the program itself, so nothing can pass by dying early.
 # Test programs print "ok - <case>" / "not ok - <case>" lines (TAP-like).
-mkdir -p build
-results=build/results.txt
+#
+# BUILD names the variant (build, build/asan, ...: its last component labels
+# the cases). The results go to $TM_RESULTS, by default build/results.txt
+# whatever BUILD is: one file for every variant, the one `make check` (and
+# tests/record.sh, tests/summary.sh) collect and count.
+results=${TM_RESULTS:-build/results.txt}
+mkdir -p "$(dirname "$results")"
 variant=$(basename "${BUILD:-build}")
 status=0
 for prog in "$@"; do

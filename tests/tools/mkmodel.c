@@ -15,6 +15,8 @@
  *   bad_shape RELU from [1,8] to [1,4]: loads, but no op can run it
  *   int4_id   int4 x[1,6] that is also the graph output (no ops): tmrun's
  *             report must decode both nibbles of each byte
+ *   huge      RELU on float32 [2^20, 2^20]: valid, but its 8 TiB arena
+ *             cannot be allocated
  *
  * usage: mkmodel NAME OUT.bin
  */
@@ -141,6 +143,14 @@ static int build_int4_id(void)
 	return io(x, TM_FMT_NONE, x);
 }
 
+static int build_huge(void)
+{
+	uint32_t x = tensor("x", TM_DTYPE_FLOAT32, 1 << 20, 1 << 20, NULL, 0, 0, 0);
+	uint32_t y = tensor("y", TM_DTYPE_FLOAT32, 1 << 20, 1 << 20, NULL, 0, 0, 0);
+
+	return op(TM_OP_RELU, "relu", &x, 1, y, NULL, 0) || io(x, TM_FMT_NONE, y);
+}
+
 static const struct {
 	const char *name;
 	int (*build)(void);
@@ -151,6 +161,7 @@ static const struct {
 	{ "add2", build_add2 },
 	{ "bad_shape", build_bad_shape },
 	{ "int4_id", build_int4_id },
+	{ "huge", build_huge },
 };
 
 int main(int argc, char **argv)

@@ -12,7 +12,10 @@ ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 T=$(mktemp -d)
 trap 'rm -rf "$T"' EXIT
 # A sanitizer report must not pass for a usage error (ASan's default exit is 1).
-export ASAN_OPTIONS=exitcode=99 UBSAN_OPTIONS=exitcode=99:print_stacktrace=1
+# allocator_may_return_null: a failed huge allocation returns NULL, as libc's
+# malloc does, instead of aborting (the huge-arena case checks tmrun's handling).
+export ASAN_OPTIONS=exitcode=99:allocator_may_return_null=1
+export UBSAN_OPTIONS=exitcode=99:print_stacktrace=1
 failed=0
 
 ok() { echo "ok - $1"; }
@@ -33,7 +36,7 @@ expect() {
 	fi
 }
 
-for m in relu mlp fc_int8 add2 bad_shape int4_id; do
+for m in relu mlp fc_int8 add2 bad_shape int4_id huge; do
 	"$MKMODEL" $m "$T/$m.bin" || { echo "not ok - mkmodel $m"; exit 1; }
 done
 
@@ -75,7 +78,19 @@ expect model_missing 2 "No such file" "$T/nonexistent.bin"
 expect model_empty 2 "empty.bin" "$T/empty.bin"
 expect model_random 2 "random.bin" "$T/random.bin"
 expect model_truncated 2 "half.bin" "$T/half.bin"
-expect model_not_runnable 2 "op 0 (RELU 'shrink')" "$T/bad_shape.bin"
+expect model_not_runnable 2 "model cannot run: op 0 (RELU 'shrink')" "$T/bad_shape.bin"
+# (auto: the absent devices tried first must not leave their message behind)
+expect model_huge_arena 2 "model cannot run: cannot allocate the 8796093022208-byte arena" \
+	"$T/huge.bin"
+# The path once appeared twice ("tmrun: f: f: No such file"): exactly once now.
+"$TMRUN" "$T/nonexistent.bin" 2>"$T/err" >/dev/null
+if [ "$(grep -o "nonexistent.bin" "$T/err" | wc -l)" -eq 1 ]; then
+	ok model_path_named_once
+else
+	nok model_path_named_once
+	sed 's/^/    /' "$T/err" >&2
+fi
+expect model_format_error_names_path 2 "tmrun: $T/random.bin: " "$T/random.bin"
 
 # ---- devices: 4 -----------------------------------------------------------
 # The simulator is built beside libtm; point the lookup at nothing to lose it.

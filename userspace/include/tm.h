@@ -51,6 +51,15 @@ TM_API int tm_fmt_options_size(unsigned opcode);
  */
 TM_API int tm_fmt_tensor_bytes(unsigned dtype, unsigned layout, const int32_t *shape,
 			       unsigned rank, uint64_t *out);
+/** @return the element count of a validated shape (dimensions >= 1, product <= 2^40). */
+static inline size_t tm_shape_elems(const int32_t *shape, unsigned rank)
+{
+	size_t n = 1;
+
+	for (unsigned i = 0; i < rank; i++)
+		n *= (size_t)shape[i];
+	return n;
+}
 /** @return CRC-32 (IEEE 802.3, as zlib's crc32()) of @len bytes, continuing @crc. */
 TM_API uint32_t tm_crc32(uint32_t crc, const void *buf, size_t len);
 

@@ -49,6 +49,9 @@ int tm_backend_open(const char *name, struct tm_backend **out, char *err, size_t
 		for (unsigned i = 0; i < TM_ARRAY_SIZE(backends) && ret == -ENODEV; i++)
 			if (backends[i].in_auto)
 				ret = open_entry(i, NULL, out, err, errlen);
+		/* An absent device skipped on the way is no error of the one opened. */
+		if (!ret && err && errlen)
+			err[0] = '\0';
 		return ret;
 	}
 	colon = strchr(name, ':');

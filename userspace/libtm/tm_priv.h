@@ -128,10 +128,7 @@ int tm_op_fail(struct tm_op_ctx *ctx, const char *fmt, ...) __attribute__((forma
 /* Element count of a tensor (shapes were validated, so this cannot overflow). */
 static inline size_t tm_tensor_elems(const struct tm_tensor *t)
 {
-	size_t n = 1;
-	for (unsigned i = 0; i < t->rank; i++)
-		n *= (size_t)t->shape[i];
-	return n;
+	return tm_shape_elems(t->shape, t->rank);
 }
 
 #endif /* TM_PRIV_H */

@@ -20,15 +20,6 @@ struct out_view {
 	size_t n;
 };
 
-static size_t elems(const struct tm_tensor_info *ti)
-{
-	size_t n = 1;
-
-	for (unsigned i = 0; i < ti->rank; i++)
-		n *= (size_t)ti->shape[i];
-	return n;
-}
-
 /* The stored value of element @i (int4: sign-extended nibble). */
 static double raw_at(const struct out_view *v, size_t i)
 {
@@ -105,7 +96,7 @@ static void view_output(const struct tmrun_result *r, unsigned k, struct out_vie
 {
 	tm_model_tensor_info(r->model, (unsigned)tm_model_output(r->model, k), &v->ti);
 	v->data = tm_runtime_output(r->rt, k, NULL);
-	v->n = elems(&v->ti);
+	v->n = tm_shape_elems(v->ti.shape, v->ti.rank);
 }
 
 static void shape_str(char *buf, size_t len, const int32_t *shape, unsigned rank)

@@ -43,8 +43,9 @@ static void usage(FILE *f)
 		"  --json         print everything as one JSON object on stdout\n"
 		"  -h, --help     this text\n"
 		"\n"
-		"exit status: 0 ok, 1 usage error, 2 bad model, 3 bad input (or output file),\n"
-		"             4 device failure (device absent, or the run failed)\n");
+		"exit status: 0 ok, 1 usage error, 2 bad model (malformed, or it cannot run:\n"
+		"             an op refused, an arena too large to allocate), 3 bad input (or\n"
+		"             output file), 4 device failure (device absent, or the run failed)\n");
 }
 
 static int parse_args(int argc, char **argv, struct tmrun_opts *o)
@@ -330,17 +331,43 @@ static int run(struct tmrun_result *r, unsigned repeat)
 	return 0;
 }
 
+/*
+ * tm_runtime_new() failed with @ret: the model asks for something no run can
+ * give it (an op the runtime refuses, an arena no allocation can hold) or
+ * the device is absent or failed.
+ */
+static int runtime_status(const char *path, int ret, const char *err)
+{
+	switch (ret) {
+	case -EINVAL:
+	case -ENOMEM:
+	case -EOVERFLOW:
+		fprintf(stderr, "tmrun: %s: model cannot run: %s\n", path, err);
+		return EXIT_BAD_MODEL;
+	default:
+		fprintf(stderr, "tmrun: %s: %s\n", path, err);
+		return EXIT_DEVICE;
+	}
+}
+
 static int open_runtime(struct tmrun_result *r, const struct tmrun_opts *o)
 {
 	struct tm_runtime_options ro = { .device = o->device, .profile = (unsigned)o->profile };
 	char err[TM_ERRLEN] = "";
 	int ret = tm_runtime_new(r->model, &ro, &r->rt, err, sizeof(err));
 
-	if (!ret)
-		return EXIT_OK;
-	fprintf(stderr, "tmrun: %s: %s\n", o->model, err);
-	/* -EINVAL: the model asks for something the runtime cannot do. */
-	return ret == -EINVAL ? EXIT_BAD_MODEL : EXIT_DEVICE;
+	return ret ? runtime_status(o->model, ret, err) : EXIT_OK;
+}
+
+/* tm_model_open() names the path in its I/O errors, not in its format errors. */
+static void model_error(const char *path, const char *err)
+{
+	size_t n = strlen(path);
+
+	if (!strncmp(err, path, n) && err[n] == ':')
+		fprintf(stderr, "tmrun: %s\n", err);
+	else
+		fprintf(stderr, "tmrun: %s: %s\n", path, err);
 }
 
 int main(int argc, char **argv)
@@ -356,7 +383,7 @@ int main(int argc, char **argv)
 		return EXIT_USAGE;
 	}
 	if (tm_model_open(o.model, &model, err, sizeof(err))) {
-		fprintf(stderr, "tmrun: %s: %s\n", o.model, err);
+		model_error(o.model, err);
 		return EXIT_BAD_MODEL;
 	}
 	r.model_path = o.model;

@@ -11,7 +11,7 @@
 enum tmrun_exit {
 	EXIT_OK = 0,
 	EXIT_USAGE = 1,      /* bad command line */
-	EXIT_BAD_MODEL = 2,  /* model.bin unreadable, malformed, or not runnable */
+	EXIT_BAD_MODEL = 2,  /* model.bin unreadable, malformed, or not runnable (op, arena) */
 	EXIT_BAD_INPUT = 3,  /* input .npy unreadable or not matching; output not writable */
 	EXIT_DEVICE = 4,     /* device absent or failed; invoke failed */
 };
