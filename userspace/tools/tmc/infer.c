@@ -12,18 +12,14 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
-#include "onnx_args.h"
-#include "tmc.h"
+#include "infer_priv.h"
 
-#define T(i) (&g->t[n->in[i]])
-#define O(i) (&g->t[n->out[i]])
-
-static int fail(struct ir_graph *g, const struct ir_node *n, const char *what)
+int infer_fail(struct ir_graph *g, const struct ir_node *n, const char *what)
 {
 	return ir_fail(g, "node '%s' (%s): %s", n->name, n->op, what);
 }
 
-static void set_shape(struct ir_tensor *t, int dtype, int rank, const int64_t *shape)
+void infer_set_shape(struct ir_tensor *t, int dtype, int rank, const int64_t *shape)
 {
 	t->dtype = dtype;
 	t->rank = rank;
@@ -31,7 +27,7 @@ static void set_shape(struct ir_tensor *t, int dtype, int rank, const int64_t *s
 		t->shape[i] = shape[i];
 }
 
-static int alloc_data(struct ir_graph *g, struct ir_tensor *t)
+int infer_alloc_data(struct ir_graph *g, struct ir_tensor *t)
 {
 	if (ir_numel(t) > (1 << 26))
 		return ir_fail(g, "tensor '%s': %lld elements are too many to fold", t->name,
@@ -41,7 +37,7 @@ static int alloc_data(struct ir_graph *g, struct ir_tensor *t)
 	return t->data ? 0 : ir_fail(g, "out of memory");
 }
 
-static int all_const(const struct ir_graph *g, const struct ir_node *n)
+int infer_all_const(const struct ir_graph *g, const struct ir_node *n)
 {
 	for (int i = 0; i < n->n_in; i++)
 		if (n->in[i] >= 0 && !g->t[n->in[i]].data)
@@ -50,7 +46,7 @@ static int all_const(const struct ir_graph *g, const struct ir_node *n)
 }
 
 /* Store v (double) into a tensor element of any supported dtype. */
-static void put(struct ir_tensor *t, int64_t i, double v)
+void infer_put(struct ir_tensor *t, int64_t i, double v)
 {
 	switch (t->dtype) {
 	case IR_FLOAT: ((float *)t->data)[i] = (float)v; break;
@@ -62,7 +58,7 @@ static void put(struct ir_tensor *t, int64_t i, double v)
 	}
 }
 
-static double get(const struct ir_tensor *t, int64_t i)
+double infer_get(const struct ir_tensor *t, int64_t i)
 {
 	return t->dtype == IR_INT64 ? (double)((const int64_t *)t->data)[i] : ir_const_get_f(t, i);
 }
@@ -85,7 +81,7 @@ static int64_t bcast_off(const struct ir_tensor *out, const struct ir_tensor *in
 
 /* ---- broadcasting arithmetic and comparisons --------------------------- */
 
-static int bcast_shape(struct ir_graph *g, struct ir_node *n, int64_t *shape, int *rank)
+int infer_bcast_shape(struct ir_graph *g, struct ir_node *n, int64_t *shape, int *rank)
 {
 	*rank = 0;
 	for (int k = 0; k < n->n_in; k++)
@@ -100,7 +96,7 @@ static int bcast_shape(struct ir_graph *g, struct ir_node *n, int64_t *shape, in
 			if (t->shape[d] == *s || t->shape[d] == 1)
 				continue;
 			if (*s != 1)
-				return fail(g, n, "input shapes do not broadcast");
+				return infer_fail(g, n, "input shapes do not broadcast");
 			*s = t->shape[d];
 		}
 	}
@@ -141,28 +137,28 @@ static int infer_binary(struct ir_graph *g, struct ir_node *n)
 
 	if (n->n_in < 1 || (n->n_in < 2 && strcmp(n->op, "Max") && strcmp(n->op, "Min") &&
 			    strcmp(n->op, "Sum") && strcmp(n->op, "Mean")))
-		return fail(g, n, "missing inputs");
-	if (bcast_shape(g, n, shape, &rank))
+		return infer_fail(g, n, "missing inputs");
+	if (infer_bcast_shape(g, n, shape, &rank))
 		return -1;
-	set_shape(O(0), is_compare(n->op) ? IR_BOOL : T(0)->dtype, rank, shape);
-	if (!all_const(g, n))
+	infer_set_shape(O(0), is_compare(n->op) ? IR_BOOL : T(0)->dtype, rank, shape);
+	if (!infer_all_const(g, n))
 		return 0;
 	struct ir_tensor *o = O(0);
-	if (alloc_data(g, o))
+	if (infer_alloc_data(g, o))
 		return -1;
 	int is_int = T(0)->dtype != IR_FLOAT;
 	/* Float math in float, as the runtime would do it. */
 	for (int64_t i = 0; i < ir_numel(o); i++) {
-		double acc = get(T(0), bcast_off(o, T(0), i));
+		double acc = infer_get(T(0), bcast_off(o, T(0), i));
 		for (int k = 1; k < n->n_in; k++) {
-			double b = get(T(k), bcast_off(o, T(k), i));
+			double b = infer_get(T(k), bcast_off(o, T(k), i));
 			acc = apply(n->op, acc, b, is_int);
 			if (!is_int && !is_compare(n->op))
 				acc = (float)acc;
 		}
 		if (!strcmp(n->op, "Mean"))
 			acc = is_int ? acc : (float)(acc / n->n_in);
-		put(o, i, acc);
+		infer_put(o, i, acc);
 	}
 	n->dead = 1;
 	return 0;
@@ -179,18 +175,18 @@ static int infer_unary(struct ir_graph *g, struct ir_node *n)
 	if (!strcmp(n->op, "Not"))
 		dtype = IR_BOOL;
 	if (!ir_dtype_size(dtype))
-		return fail(g, n, "unsupported target data type");
-	set_shape(O(0), dtype, T(0)->rank, T(0)->shape);
+		return infer_fail(g, n, "unsupported target data type");
+	infer_set_shape(O(0), dtype, T(0)->rank, T(0)->shape);
 	for (int k = 1; k < n->n_out; k++)   /* Dropout's mask */
 		if (n->out[k] >= 0)
-			set_shape(O(k), IR_BOOL, T(0)->rank, T(0)->shape);
-	if (!all_const(g, n) || n->n_out > 1)
+			infer_set_shape(O(k), IR_BOOL, T(0)->rank, T(0)->shape);
+	if (!infer_all_const(g, n) || n->n_out > 1)
 		return 0;
 	struct ir_tensor *o = O(0);
-	if (alloc_data(g, o))
+	if (infer_alloc_data(g, o))
 		return -1;
 	for (int64_t i = 0; i < ir_numel(o); i++) {
-		double x = get(T(0), i);
+		double x = infer_get(T(0), i);
 		if (!strcmp(n->op, "Neg")) x = -x;
 		else if (!strcmp(n->op, "Sqrt")) x = sqrtf((float)x);
 		else if (!strcmp(n->op, "Abs")) x = fabs(x);
@@ -205,7 +201,7 @@ static int infer_unary(struct ir_graph *g, struct ir_node *n)
 		else if (!strcmp(n->op, "Tanh")) x = tanhf((float)x);
 		else if (strcmp(n->op, "Identity") && strcmp(n->op, "Cast") && strcmp(n->op, "Dropout"))
 			return 0; /* evaluated at run time */
-		put(o, i, x);
+		infer_put(o, i, x);
 	}
 	n->dead = 1;
 	return 0;
@@ -220,12 +216,12 @@ static int infer_reshape(struct ir_graph *g, struct ir_node *n)
 
 	if (onnx_reshape_shape(g, n, shape, &rank))
 		return -1;
-	set_shape(O(0), T(0)->dtype, rank, shape);
+	infer_set_shape(O(0), T(0)->dtype, rank, shape);
 	/* Only the data input matters for folding; the shape input is const. */
 	if (!T(0)->data)
 		return 0;
 	struct ir_tensor *o = O(0);
-	if (alloc_data(g, o))
+	if (infer_alloc_data(g, o))
 		return -1;
 	memcpy(o->data, T(0)->data, (size_t)ir_numel(o) * ir_dtype_size(o->dtype));
 	n->dead = 1;
@@ -242,19 +238,19 @@ static int infer_transpose(struct ir_graph *g, struct ir_node *n)
 	for (int i = 0; i < in->rank; i++)
 		perm[i] = a ? -1 : in->rank - 1 - i;
 	if (a && (int)a->n_ints != in->rank)
-		return fail(g, n, "perm does not match the input's rank");
+		return infer_fail(g, n, "perm does not match the input's rank");
 	for (int i = 0; i < in->rank; i++) {
 		if (a)
 			perm[i] = a->ints[i] < 0 ? a->ints[i] + in->rank : a->ints[i];
 		if (perm[i] < 0 || perm[i] >= in->rank || seen[perm[i]]++)
-			return fail(g, n, "perm is not a permutation");
+			return infer_fail(g, n, "perm is not a permutation");
 		shape[i] = in->shape[perm[i]];
 	}
-	set_shape(O(0), in->dtype, in->rank, shape);
+	infer_set_shape(O(0), in->dtype, in->rank, shape);
 	if (!in->data)
 		return 0;
 	struct ir_tensor *o = O(0);
-	if (alloc_data(g, o))
+	if (infer_alloc_data(g, o))
 		return -1;
 	int64_t istride[IR_MAX_RANK], idx[IR_MAX_RANK] = { 0 };
 	for (int d = in->rank - 1, s = 1; d >= 0; d--)
@@ -280,23 +276,23 @@ static int infer_concat(struct ir_graph *g, struct ir_node *n)
 	if (axis < 0)
 		axis += t0->rank;
 	if (axis < 0 || axis >= t0->rank)
-		return fail(g, n, "axis out of range");
+		return infer_fail(g, n, "axis out of range");
 	memcpy(shape, t0->shape, sizeof(shape));
 	shape[axis] = 0;
 	for (int k = 0; k < n->n_in; k++) {
 		const struct ir_tensor *t = T(k);
 		if (t->rank != t0->rank || t->dtype != t0->dtype)
-			return fail(g, n, "inputs differ in rank or type");
+			return infer_fail(g, n, "inputs differ in rank or type");
 		for (int d = 0; d < t->rank; d++)
 			if (d != axis && t->shape[d] != t0->shape[d])
-				return fail(g, n, "inputs differ off the concatenation axis");
+				return infer_fail(g, n, "inputs differ off the concatenation axis");
 		shape[axis] += t->shape[axis];
 	}
-	set_shape(O(0), t0->dtype, t0->rank, shape);
-	if (!all_const(g, n))
+	infer_set_shape(O(0), t0->dtype, t0->rank, shape);
+	if (!infer_all_const(g, n))
 		return 0;
 	struct ir_tensor *o = O(0);
-	if (alloc_data(g, o))
+	if (infer_alloc_data(g, o))
 		return -1;
 	int64_t outer = 1, esz = (int64_t)ir_dtype_size(o->dtype), off = 0;
 	for (int d = 0; d < axis; d++)
@@ -325,9 +321,9 @@ static int infer_shape_op(struct ir_graph *g, struct ir_node *n)
 	start = start < 0 ? 0 : start > in->rank ? in->rank : start;
 	end = end < start ? start : end > in->rank ? in->rank : end;
 	len = end - start;
-	set_shape(O(0), IR_INT64, 1, &len);
+	infer_set_shape(O(0), IR_INT64, 1, &len);
 	struct ir_tensor *o = O(0);
-	if (alloc_data(g, o))
+	if (infer_alloc_data(g, o))
 		return -1;
 	for (int64_t i = 0; i < len; i++)
 		((int64_t *)o->data)[i] = in->shape[start + i];
@@ -344,18 +340,18 @@ static int infer_gather(struct ir_graph *g, struct ir_node *n)
 	if (axis < 0)
 		axis += d->rank;
 	if (axis < 0 || axis >= d->rank || d->rank + ix->rank - 1 > IR_MAX_RANK)
-		return fail(g, n, "axis out of range");
+		return infer_fail(g, n, "axis out of range");
 	for (int i = 0; i < axis; i++)
 		shape[rank++] = d->shape[i];
 	for (int i = 0; i < ix->rank; i++)
 		shape[rank++] = ix->shape[i];
 	for (int i = (int)axis + 1; i < d->rank; i++)
 		shape[rank++] = d->shape[i];
-	set_shape(O(0), d->dtype, rank, shape);
-	if (!all_const(g, n))
+	infer_set_shape(O(0), d->dtype, rank, shape);
+	if (!infer_all_const(g, n))
 		return 0; /* a run-time Gather: lower() rejects it unless lowered */
 	struct ir_tensor *o = O(0);
-	if (alloc_data(g, o))
+	if (infer_alloc_data(g, o))
 		return -1;
 	int64_t outer = 1, inner = (int64_t)ir_dtype_size(d->dtype), ni = ir_numel(ix);
 	for (int i = 0; i < axis; i++)
@@ -368,7 +364,7 @@ static int infer_gather(struct ir_graph *g, struct ir_node *n)
 			if (j < 0)
 				j += d->shape[axis];
 			if (j < 0 || j >= d->shape[axis])
-				return fail(g, n, "index out of range");
+				return infer_fail(g, n, "index out of range");
 			memcpy((char *)o->data + (r * ni + k) * inner,
 			       (const char *)d->data + (r * d->shape[axis] + j) * inner, (size_t)inner);
 		}
@@ -389,7 +385,7 @@ static int infer_slice(struct ir_graph *g, struct ir_node *n)
 		const struct ir_attr *s = ir_attr_get(n, "starts"), *e = ir_attr_get(n, "ends");
 		const struct ir_attr *a = ir_attr_get(n, "axes");
 		if (!e || s->n_ints != e->n_ints || s->n_ints > IR_MAX_RANK || (a && a->n_ints != s->n_ints))
-			return fail(g, n, "bad starts/ends");
+			return infer_fail(g, n, "bad starts/ends");
 		c = (int)s->n_ints;
 		if (s->n_ints)
 			memcpy(st, s->ints, sizeof(int64_t) * (size_t)c);
@@ -403,11 +399,11 @@ static int infer_slice(struct ir_graph *g, struct ir_node *n)
 	} else {
 		c = onnx_const_ints(g, n, 1, st, IR_MAX_RANK);
 		if (c < 0 || onnx_const_ints(g, n, 2, en, IR_MAX_RANK) != c)
-			return fail(g, n, "starts and ends must be constants of equal length");
+			return infer_fail(g, n, "starts and ends must be constants of equal length");
 		ca = onnx_const_ints(g, n, 3, ax, IR_MAX_RANK);
 		cs = onnx_const_ints(g, n, 4, sp, IR_MAX_RANK);
 		if ((ca && ca != c) || (cs && cs != c))
-			return fail(g, n, "axes and steps must be constants matching starts");
+			return infer_fail(g, n, "axes and steps must be constants matching starts");
 	}
 	for (int d = 0; d < in->rank; d++)
 		b[d] = 0, step[d] = 1, shape[d] = in->shape[d];
@@ -416,11 +412,11 @@ static int infer_slice(struct ir_graph *g, struct ir_node *n)
 		if (d < 0)
 			d += in->rank;
 		if (d < 0 || d >= in->rank)
-			return fail(g, n, "axis out of range");
+			return infer_fail(g, n, "axis out of range");
 		dim = in->shape[d];
 		int64_t s = st[k], e = en[k], p = cs ? sp[k] : 1;
 		if (p == 0)
-			return fail(g, n, "step 0");
+			return infer_fail(g, n, "step 0");
 		s = s < 0 ? s + dim : s;
 		e = e < 0 ? e + dim : e;
 		if (p > 0) {
@@ -435,20 +431,20 @@ static int infer_slice(struct ir_graph *g, struct ir_node *n)
 		b[d] = s;
 		step[d] = p;
 		if (shape[d] == 0)
-			return fail(g, n, "empty slices are not supported");
+			return infer_fail(g, n, "empty slices are not supported");
 	}
-	set_shape(O(0), in->dtype, in->rank, shape);
+	infer_set_shape(O(0), in->dtype, in->rank, shape);
 	if (!in->data)
 		return 0;
 	struct ir_tensor *o = O(0);
-	if (alloc_data(g, o))
+	if (infer_alloc_data(g, o))
 		return -1;
 	int64_t idx[IR_MAX_RANK] = { 0 };
 	for (int64_t i = 0; i < ir_numel(o); i++) {
 		int64_t off = 0;
 		for (int d = 0; d < in->rank; d++)
 			off = off * in->shape[d] + b[d] + idx[d] * step[d];
-		put(o, i, get(in, off));
+		infer_put(o, i, infer_get(in, off));
 		for (int d = in->rank - 1; d >= 0 && ++idx[d] == shape[d]; d--)
 			idx[d] = 0;
 	}
@@ -463,25 +459,25 @@ static int infer_constant(struct ir_graph *g, struct ir_node *n)
 
 	if (a && a->tensor >= 0) {
 		const struct ir_tensor *src = &g->t[a->tensor];
-		set_shape(o, src->dtype, src->rank, src->shape);
-		if (alloc_data(g, o))
+		infer_set_shape(o, src->dtype, src->rank, src->shape);
+		if (infer_alloc_data(g, o))
 			return -1;
 		memcpy(o->data, src->data, (size_t)ir_numel(o) * ir_dtype_size(o->dtype));
 	} else if (a && (!strcmp(a->name, "value_float") || !strcmp(a->name, "value_int"))) {
-		set_shape(o, a->name[6] == 'f' ? IR_FLOAT : IR_INT64, 0, NULL);
-		if (alloc_data(g, o))
+		infer_set_shape(o, a->name[6] == 'f' ? IR_FLOAT : IR_INT64, 0, NULL);
+		if (infer_alloc_data(g, o))
 			return -1;
-		put(o, 0, a->name[6] == 'f' ? a->f : (double)a->i);
+		infer_put(o, 0, a->name[6] == 'f' ? a->f : (double)a->i);
 	} else if (a && (!strcmp(a->name, "value_floats") || !strcmp(a->name, "value_ints"))) {
 		int is_f = a->name[6] == 'f';
 		int64_t len = (int64_t)(is_f ? a->n_floats : a->n_ints);
-		set_shape(o, is_f ? IR_FLOAT : IR_INT64, 1, &len);
-		if (alloc_data(g, o))
+		infer_set_shape(o, is_f ? IR_FLOAT : IR_INT64, 1, &len);
+		if (infer_alloc_data(g, o))
 			return -1;
 		for (int64_t i = 0; i < len; i++)
-			put(o, i, is_f ? a->floats[i] : (double)a->ints[i]);
+			infer_put(o, i, is_f ? a->floats[i] : (double)a->ints[i]);
 	} else {
-		return fail(g, n, "only tensor, float(s) and int(s) values are supported");
+		return infer_fail(g, n, "only tensor, float(s) and int(s) values are supported");
 	}
 	n->dead = 1;
 	return 0;
@@ -495,290 +491,32 @@ static int infer_constant_of_shape(struct ir_graph *g, struct ir_node *n)
 	const struct ir_tensor *v = a && a->tensor >= 0 ? &g->t[a->tensor] : NULL;
 
 	if (rank < 0)
-		return fail(g, n, "the shape must be a constant");
-	set_shape(O(0), v ? v->dtype : IR_FLOAT, rank, shape);
-	if (alloc_data(g, O(0)))
+		return infer_fail(g, n, "the shape must be a constant");
+	infer_set_shape(O(0), v ? v->dtype : IR_FLOAT, rank, shape);
+	if (infer_alloc_data(g, O(0)))
 		return -1;
 	for (int64_t i = 0; i < ir_numel(O(0)); i++)
-		put(O(0), i, v ? get(v, 0) : 0);
+		infer_put(O(0), i, v ? infer_get(v, 0) : 0);
 	n->dead = 1;
 	return 0;
 }
 
 static int infer_range(struct ir_graph *g, struct ir_node *n)
 {
-	if (!all_const(g, n))
-		return fail(g, n, "only constant ranges are supported");
-	double s = get(T(0), 0), l = get(T(1), 0), d = get(T(2), 0);
+	if (!infer_all_const(g, n))
+		return infer_fail(g, n, "only constant ranges are supported");
+	double s = infer_get(T(0), 0), l = infer_get(T(1), 0), d = infer_get(T(2), 0);
 	if (d == 0)
-		return fail(g, n, "delta 0");
+		return infer_fail(g, n, "delta 0");
 	int64_t len = (int64_t)ceil((l - s) / d);
 	if (len < 1 || len > (1 << 24))
-		return fail(g, n, "empty or huge range");
-	set_shape(O(0), T(0)->dtype, 1, &len);
-	if (alloc_data(g, O(0)))
+		return infer_fail(g, n, "empty or huge range");
+	infer_set_shape(O(0), T(0)->dtype, 1, &len);
+	if (infer_alloc_data(g, O(0)))
 		return -1;
 	for (int64_t i = 0; i < len; i++)
-		put(O(0), i, s + (double)i * d);
+		infer_put(O(0), i, s + (double)i * d);
 	n->dead = 1;
-	return 0;
-}
-
-/* ---- compute ops: shapes only ------------------------------------------ */
-
-static int infer_window(struct ir_graph *g, struct ir_node *n)
-{
-	const struct ir_tensor *x = T(0);
-	int conv = !strcmp(n->op, "Conv"), sp = x->rank - 2;
-	int64_t kernel[3], shape[IR_MAX_RANK];
-	struct onnx_window w;
-
-	if (sp < 1 || sp > 3)
-		return fail(g, n, "input must be N x C x spatial (1-3 spatial dims)");
-	if (conv) {
-		const struct ir_tensor *wt = T(1);
-		int64_t group = ir_attr_int(n, "group", 1);
-		if (wt->rank != x->rank || group < 1 || x->shape[1] != wt->shape[1] * group ||
-		    wt->shape[0] % group)
-			return fail(g, n, "weights do not match the input channels and group");
-		for (int i = 0; i < sp; i++)
-			kernel[i] = wt->shape[2 + i];
-		shape[1] = wt->shape[0];
-	} else {
-		const struct ir_attr *k = ir_attr_get(n, "kernel_shape");
-		if (!k || (int)k->n_ints != sp)
-			return fail(g, n, "kernel_shape needs one value per spatial axis");
-		if (k->n_ints)
-			memcpy(kernel, k->ints, sizeof(int64_t) * (size_t)sp);
-		shape[1] = x->shape[1];
-	}
-	if (onnx_window(g, n, x->shape + 2, kernel, sp, &w))
-		return -1;
-	shape[0] = x->shape[0];
-	for (int i = 0; i < sp; i++)
-		shape[2 + i] = w.out[i];
-	set_shape(O(0), x->dtype, x->rank, shape);
-	return 0;
-}
-
-static int infer_global_pool(struct ir_graph *g, struct ir_node *n)
-{
-	int64_t shape[IR_MAX_RANK];
-	const struct ir_tensor *x = T(0);
-
-	if (x->rank < 3)
-		return fail(g, n, "input must be N x C x spatial");
-	for (int i = 0; i < x->rank; i++)
-		shape[i] = i < 2 ? x->shape[i] : 1;
-	set_shape(O(0), x->dtype, x->rank, shape);
-	return 0;
-}
-
-static int infer_gemm(struct ir_graph *g, struct ir_node *n)
-{
-	const struct ir_tensor *a = T(0), *b = T(1);
-	int ta = (int)ir_attr_int(n, "transA", 0), tb = (int)ir_attr_int(n, "transB", 0);
-	int64_t shape[2];
-
-	if (a->rank != 2 || b->rank != 2)
-		return fail(g, n, "A and B must be matrices");
-	if (a->shape[ta ? 0 : 1] != b->shape[tb ? 1 : 0])
-		return fail(g, n, "inner dimensions differ");
-	shape[0] = a->shape[ta ? 1 : 0];
-	shape[1] = b->shape[tb ? 0 : 1];
-	set_shape(O(0), a->dtype, 2, shape);
-	return 0;
-}
-
-static int infer_matmul(struct ir_graph *g, struct ir_node *n)
-{
-	const struct ir_tensor *a = T(0), *b = T(1);
-	int64_t shape[IR_MAX_RANK];
-	int rank = a->rank > b->rank ? a->rank : b->rank;
-
-	if (a->rank < 2 || b->rank < 1)
-		return fail(g, n, "1-D A is not supported");
-	if (b->rank == 1) {
-		if (a->shape[a->rank - 1] != b->shape[0])
-			return fail(g, n, "inner dimensions differ");
-		set_shape(O(0), a->dtype, a->rank - 1, a->shape);
-		return 0;
-	}
-	if (a->shape[a->rank - 1] != b->shape[b->rank - 2])
-		return fail(g, n, "inner dimensions differ");
-	for (int d = 0; d < rank - 2; d++) {
-		int ia = d - (rank - a->rank), ib = d - (rank - b->rank);
-		int64_t da = ia >= 0 ? a->shape[ia] : 1, db = ib >= 0 ? b->shape[ib] : 1;
-		if (da != db && da != 1 && db != 1)
-			return fail(g, n, "batch dimensions do not broadcast");
-		shape[d] = da > db ? da : db;
-	}
-	shape[rank - 2] = a->shape[a->rank - 2];
-	shape[rank - 1] = b->shape[b->rank - 1];
-	set_shape(O(0), a->dtype, rank, shape);
-	return 0;
-}
-
-static int infer_reduce(struct ir_graph *g, struct ir_node *n)
-{
-	const struct ir_tensor *x = T(0);
-	int64_t axes[IR_MAX_RANK], shape[IR_MAX_RANK];
-	int keep = (int)ir_attr_int(n, "keepdims", 1), rank = 0;
-	int c = onnx_axes(g, n, 1, x->rank, axes);
-
-	if (c < 0)
-		return -1;
-	if (c == 0 && ir_attr_int(n, "noop_with_empty_axes", 0))
-		return fail(g, n, "noop_with_empty_axes is not supported");
-	for (int d = 0; d < x->rank; d++) {
-		int red = !c;
-		for (int k = 0; k < c; k++)
-			red |= axes[k] == d;
-		if (!red)
-			shape[rank++] = x->shape[d];
-		else if (keep)
-			shape[rank++] = 1;
-	}
-	set_shape(O(0), x->dtype, rank, shape);
-	return 0;
-}
-
-static int infer_pad(struct ir_graph *g, struct ir_node *n)
-{
-	const struct ir_tensor *x = T(0);
-	int64_t before[IR_MAX_RANK], after[IR_MAX_RANK], shape[IR_MAX_RANK];
-	float v;
-
-	if (onnx_pads(g, n, x->rank, before, after, &v))
-		return -1;
-	for (int d = 0; d < x->rank; d++)
-		shape[d] = x->shape[d] + before[d] + after[d];
-	set_shape(O(0), x->dtype, x->rank, shape);
-	return 0;
-}
-
-static int infer_same(struct ir_graph *g, struct ir_node *n)
-{
-	set_shape(O(0), T(0)->dtype, T(0)->rank, T(0)->shape);
-	return 0;
-}
-
-/* If: both branches were inlined before this node; outputs take then's shape. */
-static int infer_if(struct ir_graph *g, struct ir_node *n)
-{
-	const struct ir_attr *th = ir_attr_get(n, "then_branch"), *el = ir_attr_get(n, "else_branch");
-
-	if (!th || !el || (int)th->n_ints != n->n_out || (int)el->n_ints != n->n_out)
-		return fail(g, n, "branches must produce one value per output");
-	for (int k = 0; k < n->n_out; k++) {
-		const struct ir_tensor *a = &g->t[th->ints[k]], *b = &g->t[el->ints[k]];
-		if (a->rank != b->rank || a->dtype != b->dtype ||
-		    memcmp(a->shape, b->shape, sizeof(int64_t) * (size_t)a->rank))
-			return fail(g, n, "branches produce different shapes (not supported)");
-		set_shape(O(k), a->dtype, a->rank, a->shape);
-	}
-	/* A constant condition picks its branch now. */
-	if (T(0)->data) {
-		const struct ir_attr *pick = ir_const_get_i(T(0), 0) ? th : el;
-		for (int k = 0; k < n->n_out; k++)
-			ir_replace_uses(g, n->out[k], (int)pick->ints[k]);
-		n->dead = 1;
-	}
-	return 0;
-}
-
-/* ---- quantized ops -------------------------------------------------------- */
-
-/* Element type of a quantized output: its zero point's, uint8 when absent. */
-static int qtype(const struct ir_graph *g, const struct ir_node *n, int zp)
-{
-	return zp < n->n_in && n->in[zp] >= 0 ? g->t[n->in[zp]].dtype : IR_UINT8;
-}
-
-/* QuantizeLinear: round half to even and saturate, as ONNX defines it. */
-static int infer_quantize(struct ir_graph *g, struct ir_node *n)
-{
-	const struct ir_tensor *s = T(1);
-	int dt = qtype(g, n, 2), z = n->n_in > 2 ? n->in[2] : -1;
-
-	if (dt != IR_UINT8 && dt != IR_INT8)
-		return fail(g, n, "only int8 and uint8 quantization is supported");
-	set_shape(O(0), dt, T(0)->rank, T(0)->shape);
-	if (!all_const(g, n))
-		return 0;
-	int64_t ns = ir_numel(s), axis = ir_attr_int(n, "axis", 1), inner = 1;
-	if (axis < 0)
-		axis += T(0)->rank;
-	if (ns > 1 && (axis < 0 || axis >= T(0)->rank || T(0)->shape[axis] != ns))
-		return fail(g, n, "the scales do not match the axis");
-	for (int d = (int)axis + 1; ns > 1 && d < T(0)->rank; d++)
-		inner *= T(0)->shape[d];
-	if (alloc_data(g, O(0)))
-		return -1;
-	for (int64_t i = 0; i < ir_numel(O(0)); i++) {
-		int64_t c = ns > 1 ? i / inner % ns : 0;
-		double v = rint((double)((float)get(T(0), i) / ir_const_get_f(s, c)));
-		v += z >= 0 ? get(&g->t[z], ir_numel(&g->t[z]) > 1 ? c : 0) : 0;
-		put(O(0), i, fmin(fmax(v, dt == IR_UINT8 ? 0 : -128), dt == IR_UINT8 ? 255 : 127));
-	}
-	n->dead = 1;
-	return 0;
-}
-
-static int infer_dequantize(struct ir_graph *g, struct ir_node *n)
-{
-	/* Not folded here: the QDQ fusion in lowering wants the integer codes. */
-	set_shape(O(0), IR_FLOAT, T(0)->rank, T(0)->shape);
-	return 0;
-}
-
-/*
- * QLinearConv/QLinearMatMul/QLinearAdd/QLinearMul (x, sx, zx, w, sw, zw, sy,
- * zy, ...) and QGemm (A, sA, zA, B, sB, zB, C, sY, zY): the float op's shape
- * rule on inputs 0 and 3, the output type of the output zero point.
- */
-static int infer_qlinear(struct ir_graph *g, struct ir_node *n)
-{
-	struct ir_node f = *n;
-	int gemm = !strcmp(n->op, "QGemm"), ret;
-
-	if (n->n_in < (gemm ? 6 : 8) || n->in[3] < 0)
-		return fail(g, n, "missing inputs");
-	f.in[1] = n->in[3];
-	f.n_in = 2;
-	if (!strcmp(n->op, "QLinearConv")) {
-		f.op = "Conv";
-		ret = infer_window(g, &f);
-	} else if (!strcmp(n->op, "QLinearMatMul")) {
-		ret = infer_matmul(g, &f);
-	} else if (gemm) {
-		ret = infer_gemm(g, &f);
-	} else {
-		f.op = "Add";
-		ret = bcast_shape(g, &f, O(0)->shape, &O(0)->rank);
-	}
-	if (ret)
-		return -1;
-	O(0)->dtype = gemm && (n->n_in < 8 || n->in[7] < 0) ? IR_FLOAT : qtype(g, n, gemm ? 8 : 7);
-	return 0;
-}
-
-/* LayerNormalization: Y like X; the optional Mean and InvStdDev keep 1 on the normalized axes. */
-static int infer_layer_norm(struct ir_graph *g, struct ir_node *n)
-{
-	int64_t axis = ir_attr_int(n, "axis", -1), shape[IR_MAX_RANK];
-	const struct ir_tensor *x = T(0);
-
-	if (axis < 0)
-		axis += x->rank;
-	if (axis < 0 || axis >= x->rank)
-		return fail(g, n, "axis out of range");
-	set_shape(O(0), x->dtype, x->rank, x->shape);
-	for (int d = 0; d < x->rank; d++)
-		shape[d] = d < axis ? x->shape[d] : 1;
-	for (int k = 1; k < n->n_out; k++)
-		if (n->out[k] >= 0)
-			set_shape(O(k), IR_FLOAT, x->rank, shape);
 	return 0;
 }
 
@@ -851,16 +589,16 @@ int tmc_infer(struct ir_graph *g)
 		if (!r)
 			return ir_fail(g, "node '%s' (%s): operator not supported", n->name, n->op);
 		if (n->n_in < r->min_in || n->n_out < 1 || n->out[0] < 0)
-			return fail(g, n, "missing inputs or outputs");
+			return infer_fail(g, n, "missing inputs or outputs");
 		for (int k = 0; k < n->n_in; k++) {
 			if (n->in[k] < 0)
 				continue;
 			if (g->t[n->in[k]].rank < 0)
-				return fail(g, n, "an input's shape is unknown");
+				return infer_fail(g, n, "an input's shape is unknown");
 		}
 		for (int k = 0; k < n->n_in; k++)
 			if (n->in[k] < 0 && (k < r->min_in || !has_optional_inputs(n->op)))
-				return fail(g, n, "a required input is missing");
+				return infer_fail(g, n, "a required input is missing");
 		if (r->fn(g, n))
 			return -1;
 		/* Output shapes must stay usable downstream. */
@@ -868,11 +606,11 @@ int tmc_infer(struct ir_graph *g)
 			const struct ir_tensor *o = n->out[k] >= 0 ? &g->t[n->out[k]] : NULL;
 			int64_t total = 1;
 			if (o && o->rank < 0 && !n->dead)
-				return fail(g, n, "output shape could not be inferred");
+				return infer_fail(g, n, "output shape could not be inferred");
 			for (int d = 0; o && d < o->rank; d++)
 				if (o->shape[d] < 1 || o->shape[d] > (1 << 30) ||
 				    __builtin_mul_overflow(total, o->shape[d], &total) || total > (1ll << 36))
-					return fail(g, n, "output shape is empty or too large");
+					return infer_fail(g, n, "output shape is empty or too large");
 		}
 	}
 	return 0;
