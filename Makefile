@@ -111,10 +111,12 @@ bench: all $(BENCH_TARGETS)
 # The README's main command: a real openWakeWord model (fetched and compiled to
 # int8 by `make models`, tests/models/models.mk) run by tmrun on the simulated
 # accelerator with a per-layer profile (placement, device cycles, utilisation).
+# TM_OFFLOAD=all: every layer the device can run goes there (the cost model
+# would keep them on this host's faster CPU; docs/perf.md).
 DEMO_MODEL ?= $(MODELS_DIR)/embedding_model.int8.bin
 demo: deps
 	$(MAKE) --no-print-directory all models
-	$(BUILD)/bin/tmrun $(DEMO_MODEL) --device sim --profile
+	TM_OFFLOAD=all $(BUILD)/bin/tmrun $(DEMO_MODEL) --device sim --profile
 
 deps:
 	@.ci/deps.sh $(foreach p,$(sort $(DEPS_APT)),'$(p)')
