@@ -68,6 +68,7 @@ int tma_device_init(struct tma_device *tdev)
 
 	spin_lock_init(&tdev->ring_lock);
 	mutex_init(&tdev->submit_lock);
+	mutex_init(&tdev->reset_lock);
 	ret = tma_check_id(tdev);
 	if (ret)
 		return ret;
@@ -103,6 +104,15 @@ void tma_device_ring_push(struct tma_device *tdev, struct tma_job *job)
 	u32 slot;
 
 	spin_lock_irqsave(&tdev->ring_lock, flags);
+	/*
+	 * Removal cancelled the ring under this lock after setting dead: a run
+	 * that gets here later would never end, so end it now.
+	 */
+	if (tdev->dead) {
+		tma_job_cancel(job, -ENODEV, true);
+		spin_unlock_irqrestore(&tdev->ring_lock, flags);
+		return;
+	}
 	slot = tdev->ring_tail;
 	tma_job_write_desc(job, tdev->ring + slot * TMA_JOB_DESC_SIZE);
 	tdev->slot[slot] = job;
@@ -200,9 +210,15 @@ int tma_device_hw_reset(struct tma_device *tdev)
  */
 void tma_device_fini(struct tma_device *tdev)
 {
+	unsigned long flags;
 	int i;
 
+	/* No timeout handler is resetting (and re-enabling) the device after this. */
+	mutex_lock(&tdev->reset_lock);
+	spin_lock_irqsave(&tdev->ring_lock, flags);
 	WRITE_ONCE(tdev->dead, true);
+	spin_unlock_irqrestore(&tdev->ring_lock, flags);
+	mutex_unlock(&tdev->reset_lock);
 	if (tdev->irq > 0)
 		disable_irq(tdev->irq);
 	tma_write(tdev, TMA_REG_CTRL, TMA_CTRL_SOFT_RESET_MASK);

@@ -56,10 +56,11 @@ struct tma_device {
 	u64 fence_seqno;
 	spinlock_t fence_lock;
 
+	struct mutex reset_lock;     /* a timeout's reset vs. removal (dead) */
 	u32 last_progress;           /* PROGRESS at the previous timeout */
 	u32 last_jobs_done;
 	atomic_t resets, timeouts, jobs_ok, jobs_failed, irqs;
-	bool dead;                   /* removed: the device is not touched */
+	bool dead;                   /* removed: set under reset_lock and ring_lock */
 };
 
 static inline struct tma_device *to_tma_device(struct drm_device *drm)

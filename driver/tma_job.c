@@ -17,6 +17,7 @@
 #include <linux/module.h>
 #include <linux/slab.h>
 #include <linux/uaccess.h>
+#include <drm/drm_drv.h>
 #include <drm/drm_gem.h>
 #include <drm/drm_print.h>
 #include <drm/drm_syncobj.h>
@@ -230,20 +231,17 @@ static void tma_job_requeue(struct drm_sched_job *sched_job)
 	spin_unlock(&sched->job_list_lock);
 }
 
-static enum drm_gpu_sched_stat tma_job_timedout(struct drm_sched_job *sched_job)
+/* Not dead: put a slow job back, or reset the device under a stuck one. */
+static enum drm_gpu_sched_stat tma_job_recover(struct tma_device *tdev, struct tma_job *job)
 {
-	struct tma_job *job = to_tma_job(sched_job);
-	struct tma_device *tdev = job->tdev;
+	struct drm_sched_job *sched_job = &job->base;
 	u32 progress, jobs_done;
 
-	if (READ_ONCE(tdev->dead)) {
-		tma_job_requeue(sched_job);
-		return DRM_GPU_SCHED_STAT_ENODEV;
-	}
 	progress = tma_read(tdev, TMA_REG_PROGRESS);
 	jobs_done = tma_read(tdev, TMA_REG_JOBS_DONE);
-	if (dma_fence_is_signaled(job->hw_fence) || progress != tdev->last_progress ||
-	    jobs_done != tdev->last_jobs_done) {
+	/* No hw_fence: the timer started just before run_job(); not stuck yet. */
+	if (!job->hw_fence || dma_fence_is_signaled(job->hw_fence) ||
+	    progress != tdev->last_progress || jobs_done != tdev->last_jobs_done) {
 		tdev->last_progress = progress;
 		tdev->last_jobs_done = jobs_done;
 		tma_job_requeue(sched_job);
@@ -263,6 +261,24 @@ static enum drm_gpu_sched_stat tma_job_timedout(struct drm_sched_job *sched_job)
 	drm_sched_resubmit_jobs(&tdev->sched);
 	drm_sched_start(&tdev->sched, true);
 	return DRM_GPU_SCHED_STAT_NOMINAL;
+}
+
+static enum drm_gpu_sched_stat tma_job_timedout(struct drm_sched_job *sched_job)
+{
+	struct tma_job *job = to_tma_job(sched_job);
+	struct tma_device *tdev = job->tdev;
+	enum drm_gpu_sched_stat ret;
+
+	/* Removal sets dead under reset_lock: it never meets a reset half done. */
+	mutex_lock(&tdev->reset_lock);
+	if (tdev->dead) {
+		tma_job_requeue(sched_job);
+		ret = DRM_GPU_SCHED_STAT_ENODEV;
+	} else {
+		ret = tma_job_recover(tdev, job);
+	}
+	mutex_unlock(&tdev->reset_lock);
+	return ret;
 }
 
 static void tma_job_free(struct drm_sched_job *sched_job)
@@ -491,19 +507,13 @@ static void tma_job_assign_id(struct tma_job *job)
 	spin_unlock_irq(&tfile->lock);
 }
 
-int tma_ioctl_submit(struct drm_device *drm, void *data, struct drm_file *file)
+static int tma_submit(struct tma_device *tdev, struct drm_tma_submit *args,
+		      struct drm_file *file)
 {
-	struct tma_device *tdev = to_tma_device(drm);
-	struct drm_tma_submit *args = data;
 	struct drm_syncobj *out = NULL;
 	struct tma_job *job;
 	int ret;
 
-	args->error_cmd = 0;
-	args->error_reason = DRM_TMA_REJECT_NONE;
-	ret = tma_submit_check_args(args);
-	if (ret)
-		return ret;
 	if (args->out_syncobj) {
 		out = drm_syncobj_find(file, args->out_syncobj);
 		if (!out)
@@ -545,5 +555,27 @@ err_job:
 out_put:
 	if (out)
 		drm_syncobj_put(out);
+	return ret;
+}
+
+int tma_ioctl_submit(struct drm_device *drm, void *data, struct drm_file *file)
+{
+	struct drm_tma_submit *args = data;
+	int idx, ret;
+
+	args->error_cmd = 0;
+	args->error_reason = DRM_TMA_REJECT_NONE;
+	ret = tma_submit_check_args(args);
+	if (ret)
+		return ret;
+	/*
+	 * drm_ioctl() only checks for unplug on entry: hold the device so
+	 * removal (drm_dev_unplug, then the scheduler's teardown) waits for a
+	 * SUBMIT in progress instead of racing its push to the scheduler.
+	 */
+	if (!drm_dev_enter(drm, &idx))
+		return -ENODEV;
+	ret = tma_submit(to_tma_device(drm), args, file);
+	drm_dev_exit(idx);
 	return ret;
 }
