@@ -431,6 +431,28 @@ static u32 tma_unique_bos(struct tma_job *job, struct drm_gem_object **uniq)
 	return n;
 }
 
+/*
+ * Give the job a device seqno, an id and a QUEUED status slot. Seqno 0 is
+ * never used: a run starts from a zeroed completion record, which must not
+ * pass for the job's own.
+ */
+static void tma_job_assign_id(struct tma_job *job)
+{
+	struct tma_file *tfile = job->tfile;
+	struct drm_tma_job_status *st;
+
+	do
+		job->seqno = (u32)atomic_inc_return(&job->tdev->next_seqno);
+	while (!job->seqno);
+	spin_lock_irq(&tfile->lock);
+	job->id = tfile->next_id++;
+	st = &tfile->st[job->id % TMA_STATUS_SLOTS];
+	memset(st, 0, sizeof(*st));
+	st->job_id = job->id;
+	st->state = DRM_TMA_JOB_QUEUED;
+	spin_unlock_irq(&tfile->lock);
+}
+
 /* Wait for the BOs' earlier users, then make the job their new one and queue it. */
 static int tma_submit_push(struct tma_job *job, struct drm_syncobj *out)
 {
@@ -449,6 +471,8 @@ static int tma_submit_push(struct tma_job *job, struct drm_syncobj *out)
 		if (ret)
 			goto unlock;
 	}
+	/* Nothing fails from here on: only now does the job take an id. */
+	tma_job_assign_id(job);
 	mutex_lock(&job->tdev->submit_lock);
 	drm_sched_job_arm(&job->base);
 	job->done_fence = dma_fence_get(&job->base.s_fence->finished);
@@ -492,21 +516,6 @@ static void tma_job_abort(struct tma_job *job, bool sched_inited)
 	kfree(job);
 }
 
-/* Give the job an id and a QUEUED status slot. */
-static void tma_job_assign_id(struct tma_job *job)
-{
-	struct tma_file *tfile = job->tfile;
-	struct drm_tma_job_status *st;
-
-	spin_lock_irq(&tfile->lock);
-	job->id = tfile->next_id++;
-	st = &tfile->st[job->id % TMA_STATUS_SLOTS];
-	memset(st, 0, sizeof(*st));
-	st->job_id = job->id;
-	st->state = DRM_TMA_JOB_QUEUED;
-	spin_unlock_irq(&tfile->lock);
-}
-
 static int tma_submit(struct tma_device *tdev, struct drm_tma_submit *args,
 		      struct drm_file *file)
 {
@@ -539,12 +548,10 @@ static int tma_submit(struct tma_device *tdev, struct drm_tma_submit *args,
 	ret = tma_submit_in_syncobjs(job, file, args);
 	if (ret)
 		goto err_sched;
-	job->seqno = (u32)atomic_inc_return(&tdev->next_seqno);
-	tma_job_assign_id(job);
-	args->job_id = job->id;
 	ret = tma_submit_push(job, out);
 	if (ret)
 		goto err_sched;
+	args->job_id = job->id;
 	goto out_put;
 
 err_sched:
