@@ -219,6 +219,15 @@ static void drain_mailbox(struct daemon *d)
 	uint32_t head = __atomic_load_n(&mb->head, __ATOMIC_ACQUIRE), tail = mb->tail;
 	int tail_written = 0;
 
+	/*
+	 * The head is the guest's: one more than a ring ahead would have the
+	 * loop below apply up to 2^32 stale entries. Keep the newest ring's worth.
+	 */
+	if (head - tail > TMA_COSIM_MBOX_ENTRIES) {
+		fprintf(stderr, "tmsim: mailbox head %u is %u entries past tail %u; "
+			"applying the last %u\n", head, head - tail, tail, TMA_COSIM_MBOX_ENTRIES);
+		tail = head - TMA_COSIM_MBOX_ENTRIES;
+	}
 	for (; tail != head; tail++) {
 		uint32_t off = mb->ent[tail % TMA_COSIM_MBOX_ENTRIES].off;
 		uint32_t val = mb->ent[tail % TMA_COSIM_MBOX_ENTRIES].val;
