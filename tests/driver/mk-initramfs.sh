@@ -15,12 +15,23 @@ for a in $(/bin/busybox --list); do
 	[ "$a" = busybox ] || ln -sf busybox "$root/bin/$a"
 done
 ln -sf bin "$root/sbin"
-: >"$root/modules.list"
-for dep in $(modinfo -F depends driver/tmaccel.ko | tr ',' ' '); do
-	modprobe -S "$KVER" --show-depends "$dep" | awk '$1 == "insmod" { print $2 }'
-done | awk '!seen[$0]++' | while read -r path; do
-	cp "$path" "$root/modules/"
-	basename "$path" >>"$root/modules.list"
+# modules.list: what tmaccel needs, loaded at boot. vgem.list: what vgem
+# adds (fences userspace signals, for the in-syncobj selftest), loaded only
+# around the selftests so tmaccel keeps renderD128.
+mods() {
+	for dep in "$@"; do
+		modprobe -S "$KVER" --show-depends "$dep" | awk '$1 == "insmod" { print $2 }'
+	done | awk '!seen[$0]++'
+}
+mods $(modinfo -F depends driver/tmaccel.ko | tr ',' ' ') >"$root/modules.paths"
+mods vgem | grep -vxF -f "$root/modules.paths" >"$root/vgem.paths" || true
+for list in modules vgem; do
+	: >"$root/$list.list"
+	while read -r path; do
+		cp "$path" "$root/modules/"
+		basename "$path" >>"$root/$list.list"
+	done <"$root/$list.paths"
+	rm "$root/$list.paths"
 done
 cp driver/tmaccel.ko "$B/driver/tma_test" "$B/driver/tma_burst" "$root/"
 cp "$here/guest-init.sh" "$root/init"

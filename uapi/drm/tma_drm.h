@@ -199,7 +199,9 @@ enum drm_tma_reject {
  * @regions: in, pointer to __u32 BO handles: the job's regions in order.
  *           The same BO may appear twice. The job waits for earlier jobs
  *           using these BOs and its completion is added to their fences.
- * @in_syncobjs: in, pointer to __u32 syncobj handles the job waits for.
+ * @in_syncobjs: in, pointer to __u32 syncobj handles the job waits for
+ *               (ENOENT for an unknown handle, EINVAL for one without a
+ *               fence).
  * @in_syncobj_count: in, entries of @in_syncobjs, 0..%DRM_TMA_MAX_IN_SYNCOBJS.
  * @out_syncobj: in, 0 or a syncobj that gets the job's completion fence.
  * @job_id: out, the job's id for JOB_STATUS (per open file, from 1).

@@ -5,15 +5,19 @@
  * rmmod cycles). With "check" it waits for the last job and compares its
  * output with the reference instead. "tma_burst N nullrt" times N null
  * jobs (END only) one after the other, submit to BO idle, and prints the
- * mean round trip. "tma_burst inject bus R" / "tma_burst inject hang" arm
+ * mean round trip. "tma_burst N hold" keeps the file open for 2 s (the
+ * device is unbound meanwhile) and then requires ENODEV from the node.
+ * "tma_burst inject bus R" / "tma_burst inject hang" arm
  * tmsim's fault injection for the next job whoever submits it (a bus error
  * on its region R, or a hang): guest-tmrun.sh's device-fault fallbacks.
  */
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
+#include <sys/ioctl.h>
 
 #include "tma_util.h"
 
@@ -74,9 +78,20 @@ int main(int argc, char **argv)
 			return 1;
 		}
 	}
-	/* "hold": keep the file open while the device is unbound under it. */
-	if (argc > 2 && !strcmp(argv[2], "hold"))
+	/*
+	 * "hold": keep the file open while the device is unbound under it;
+	 * after that the node must answer ENODEV, not run or hang.
+	 */
+	if (argc > 2 && !strcmp(argv[2], "hold")) {
+		struct drm_tma_get_param p = { .param = DRM_TMA_PARAM_DEVICE_ID };
+
 		sleep(2);
+		if (ioctl(fd, DRM_IOCTL_TMA_GET_PARAM, &p) != -1 || errno != ENODEV ||
+		    tma_fc_submit(fd, &fc, 2, NULL) != -1 || errno != ENODEV) {
+			fprintf(stderr, "tma_burst: node still answers after unbind\n");
+			return 1;
+		}
+	}
 	printf("tma_burst: %d jobs queued\n", n);
 	return 0;
 }

@@ -223,6 +223,117 @@ TEST_F(tma, invalid_submit_args)
 	EXPECT_EQ(ENOENT, errno);
 }
 
+/* SUBMIT's other arguments: syncobjs, region handles, stream placement. */
+TEST_F(tma, invalid_submit_args_more)
+{
+	uint32_t so, bad = 9999, handles[4];
+	struct drm_tma_bo_create big = { .size = 512 * 1024 };
+	struct drm_tma_submit s;
+	struct tma_fc fc;
+
+	ASSERT_EQ(0, tma_fc_setup(self->fd, &fc, 1, 4, 4));
+	tma_cmd_end(&fc.cmds[0]);
+	ASSERT_EQ(0, tma_syncobj_create(self->fd, &so));
+	tma_fc_submit_args(&fc, 1, &s);
+	s.in_syncobj_count = DRM_TMA_MAX_IN_SYNCOBJS + 1;
+	s.in_syncobjs = (uintptr_t)&so;
+	EXPECT_EQ(-1, ioctl(self->fd, DRM_IOCTL_TMA_SUBMIT, &s));
+	EXPECT_EQ(EINVAL, errno);
+	tma_fc_submit_args(&fc, 1, &s);
+	s.in_syncobj_count = 1;
+	s.in_syncobjs = 8;
+	EXPECT_EQ(-1, ioctl(self->fd, DRM_IOCTL_TMA_SUBMIT, &s));
+	EXPECT_EQ(EFAULT, errno);
+	s.in_syncobjs = (uintptr_t)&bad;
+	EXPECT_EQ(-1, ioctl(self->fd, DRM_IOCTL_TMA_SUBMIT, &s));
+	EXPECT_EQ(ENOENT, errno);
+	s.in_syncobjs = (uintptr_t)&so;    /* a syncobj without a fence */
+	EXPECT_EQ(-1, ioctl(self->fd, DRM_IOCTL_TMA_SUBMIT, &s));
+	EXPECT_EQ(EINVAL, errno);
+	tma_fc_submit_args(&fc, 1, &s);
+	memcpy(handles, fc.h, sizeof(handles));
+	handles[2] = bad;
+	s.regions = (uintptr_t)handles;
+	EXPECT_EQ(-1, ioctl(self->fd, DRM_IOCTL_TMA_SUBMIT, &s));
+	EXPECT_EQ(ENOENT, errno);
+	tma_fc_submit_args(&fc, 1, &s);
+	s.cmd_offset = 4;
+	EXPECT_EQ(-1, ioctl(self->fd, DRM_IOCTL_TMA_SUBMIT, &s));
+	EXPECT_EQ(EINVAL, errno);
+	EXPECT_EQ(DRM_TMA_REJECT_STREAM, s.error_reason);
+	/* One command more than allowed, in a BO that holds them all. */
+	ASSERT_EQ(0, ioctl(self->fd, DRM_IOCTL_TMA_BO_CREATE, &big));
+	tma_fc_submit_args(&fc, 1, &s);
+	s.cmd_handle = big.handle;
+	s.cmd_size = (DRM_TMA_MAX_CMDS + 1) * TMA_CMD_SIZE;
+	EXPECT_EQ(-1, ioctl(self->fd, DRM_IOCTL_TMA_SUBMIT, &s));
+	EXPECT_EQ(EINVAL, errno);
+	EXPECT_EQ(DRM_TMA_REJECT_STREAM, s.error_reason);
+	/* The same size minus one command is only refused for its zeroed opcodes. */
+	s.cmd_size = DRM_TMA_MAX_CMDS * TMA_CMD_SIZE;
+	EXPECT_EQ(-1, ioctl(self->fd, DRM_IOCTL_TMA_SUBMIT, &s));
+	EXPECT_EQ(EINVAL, errno);
+	EXPECT_EQ(DRM_TMA_REJECT_OPCODE, s.error_reason);
+	EXPECT_EQ(0u, s.error_cmd);
+}
+
+TEST_F(tma, invalid_wait_and_status_args)
+{
+	struct drm_tma_bo_wait w = { .handle = 9999 };
+	struct drm_tma_job_status st = { .job_id = 0 };
+	struct tma_fc fc;
+
+	EXPECT_EQ(-1, ioctl(self->fd, DRM_IOCTL_TMA_BO_WAIT, &w));
+	EXPECT_EQ(ENOENT, errno);
+	ASSERT_EQ(0, tma_fc_setup(self->fd, &fc, 1, 4, 4));
+	w.handle = fc.h[0];
+	w.pad = 1;
+	EXPECT_EQ(-1, ioctl(self->fd, DRM_IOCTL_TMA_BO_WAIT, &w));
+	EXPECT_EQ(EINVAL, errno);
+	w.pad = 0;
+	EXPECT_EQ(0, ioctl(self->fd, DRM_IOCTL_TMA_BO_WAIT, &w));  /* idle: poll succeeds */
+	EXPECT_EQ(-1, ioctl(self->fd, DRM_IOCTL_TMA_JOB_STATUS, &st));
+	EXPECT_EQ(ENOENT, errno);
+	/* A refused SUBMIT takes no job id: the next id is still 1. */
+	tma_spoil_opcode(&fc.cmds[0]);
+	EXPECT_EQ(-1, tma_fc_submit(self->fd, &fc, 2, NULL));
+	st.job_id = 1;
+	EXPECT_EQ(-1, ioctl(self->fd, DRM_IOCTL_TMA_JOB_STATUS, &st));
+	EXPECT_EQ(ENOENT, errno);
+}
+
+/*
+ * An in-syncobj holds the job back: its fence is a vgem fence this test
+ * signals. Until then the job stays queued and its output untouched.
+ */
+TEST_F(tma, in_syncobj_holds_job)
+{
+	struct drm_tma_bo_wait w = { 0 };
+	struct drm_tma_job_status st;
+	struct tma_vgem vgem;
+	struct tma_fc fc;
+	int8_t want[64], zero[64] = { 0 };
+	uint32_t so;
+
+	ASSERT_EQ(0, tma_fc_setup(self->fd, &fc, 2, 8, 4));
+	tma_fc_fill(&fc, 13);
+	tma_fc_reference(&fc, want);
+	ASSERT_EQ(0, tma_syncobj_create(self->fd, &so));
+	ASSERT_EQ(0, tma_vgem_fence(self->fd, so, &vgem)) TH_LOG("vgem.ko loaded?");
+	ASSERT_EQ(0, tma_fc_submit_sync(self->fd, &fc, 2, &so, 0));
+	usleep(200 * 1000);
+	ASSERT_EQ(0, tma_job_status(self->fd, fc.last_job, &st));
+	EXPECT_EQ(DRM_TMA_JOB_QUEUED, st.state);
+	w.handle = fc.h[TMA_FC_REGION_OUT];
+	EXPECT_EQ(-1, ioctl(self->fd, DRM_IOCTL_TMA_BO_WAIT, &w));
+	EXPECT_EQ(ETIME, errno);
+	EXPECT_EQ(0, memcmp(zero, fc.out, 2 * 4));
+	ASSERT_EQ(0, tma_vgem_signal(&vgem));
+	ASSERT_EQ(0, tma_wait_job(self->fd, &fc, &st));
+	EXPECT_EQ(TMA_OK, st.status);
+	EXPECT_EQ(0, memcmp(want, fc.out, 2 * 4));
+}
+
 /* The device faults on a region's memory: the job fails, the next one runs. */
 TEST_F(tma, dma_fault_is_job_error)
 {
@@ -244,6 +355,7 @@ TEST_F(tma, dma_fault_is_job_error)
 /* A hung device: timeout, reset, the job fails with TIMEOUT, the next succeeds. */
 TEST_F(tma, hang_timeout_reset)
 {
+	struct drm_tma_bo_wait w = { 0 };
 	struct tma_fc fc;
 	struct drm_tma_job_status st;
 	int8_t want[64];
@@ -251,8 +363,15 @@ TEST_F(tma, hang_timeout_reset)
 	ASSERT_EQ(0, tma_fc_setup(self->fd, &fc, 2, 8, 4));
 	tma_fc_fill(&fc, 9);
 	tma_fc_reference(&fc, want);
+	w.handle = fc.h[TMA_FC_REGION_OUT];
 	ASSERT_EQ(0, tma_inject(1, 0));
 	ASSERT_EQ(0, tma_fc_submit(self->fd, &fc, 2, NULL));
+	/* Stuck on the device: a polling BO_WAIT says busy, the job is queued. */
+	usleep(50 * 1000);
+	EXPECT_EQ(-1, ioctl(self->fd, DRM_IOCTL_TMA_BO_WAIT, &w));
+	EXPECT_EQ(ETIME, errno);
+	ASSERT_EQ(0, tma_job_status(self->fd, fc.last_job, &st));
+	EXPECT_EQ(DRM_TMA_JOB_QUEUED, st.state);
 	ASSERT_EQ(0, tma_wait_job(self->fd, &fc, &st));
 	EXPECT_EQ(DRM_TMA_STATUS_TIMEOUT, st.status);
 	memset(fc.out, 0, 8);

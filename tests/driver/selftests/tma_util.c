@@ -15,30 +15,39 @@
 #include <sys/mman.h>
 #include <time.h>
 #include <unistd.h>
+#include <linux/dma-buf.h>
 
 #include "tma_cosim.h"
 #include "tma_util.h"
+/* After libdrm's drm.h (through tma_util.h): vgem_drm.h's "drm.h" is then a no-op. */
+#include "vgem_drm.h"
 
-int tma_open(void)
+/* The first node /dev/dri/<prefix><first..first+7> whose driver is @driver. */
+static int open_node(const char *prefix, int first, const char *driver)
 {
 	char path[64];
 
-	for (int i = 128; i < 136; i++) {
+	for (int i = first; i < first + 8; i++) {
 		struct drm_version v = { 0 };
 		char name[32] = "";
 		int fd;
 
-		snprintf(path, sizeof(path), "/dev/dri/renderD%d", i);
+		snprintf(path, sizeof(path), "/dev/dri/%s%d", prefix, i);
 		fd = open(path, O_RDWR | O_CLOEXEC);
 		if (fd < 0)
 			continue;
 		v.name = name;
 		v.name_len = sizeof(name) - 1;
-		if (!ioctl(fd, DRM_IOCTL_VERSION, &v) && !strcmp(name, "tmaccel"))
+		if (!ioctl(fd, DRM_IOCTL_VERSION, &v) && !strcmp(name, driver))
 			return fd;
 		close(fd);
 	}
 	return -1;
+}
+
+int tma_open(void)
+{
+	return open_node("renderD", 128, "tmaccel");
 }
 
 static int bo_new(int fd, uint32_t *h, void **map)
@@ -274,6 +283,52 @@ int tma_inject(uint32_t hang, uint32_t bus_error_region)
 		munmap(shm, TMA_COSIM_SHM_SIZE);
 	}
 	globfree(&g);
+	return ret;
+}
+
+/*
+ * A fence userspace controls, in a syncobj of @fd: vgem attaches an unsignaled
+ * fence to one of its BOs; the BO's dma-buf hands it out as a sync_file,
+ * which the syncobj imports. tma_vgem_signal() signals it.
+ */
+int tma_vgem_fence(int fd, uint32_t syncobj, struct tma_vgem *v)
+{
+	struct drm_mode_create_dumb cd = { .width = 16, .height = 1, .bpp = 32 };
+	struct drm_vgem_fence_attach fa = { .flags = VGEM_FENCE_WRITE };
+	struct drm_prime_handle ph = { .flags = DRM_CLOEXEC | DRM_RDWR };
+	struct dma_buf_export_sync_file es = { .flags = DMA_BUF_SYNC_RW };
+	struct drm_syncobj_handle sh = {
+		.handle = syncobj,
+		.flags = DRM_SYNCOBJ_FD_TO_HANDLE_FLAGS_IMPORT_SYNC_FILE,
+	};
+	int ret = -errno;
+
+	v->fd = open_node("card", 0, "vgem");
+	if (v->fd < 0)
+		return -ENODEV;
+	if (ioctl(v->fd, DRM_IOCTL_MODE_CREATE_DUMB, &cd))
+		return -errno;
+	fa.handle = ph.handle = cd.handle;
+	if (ioctl(v->fd, DRM_IOCTL_VGEM_FENCE_ATTACH, &fa) ||
+	    ioctl(v->fd, DRM_IOCTL_PRIME_HANDLE_TO_FD, &ph))
+		return -errno;
+	v->fence = fa.out_fence;
+	ret = ioctl(ph.fd, DMA_BUF_IOCTL_EXPORT_SYNC_FILE, &es) ? -errno : 0;
+	close(ph.fd);
+	if (ret)
+		return ret;
+	sh.fd = es.fd;
+	ret = ioctl(fd, DRM_IOCTL_SYNCOBJ_FD_TO_HANDLE, &sh) ? -errno : 0;
+	close(es.fd);
+	return ret;
+}
+
+int tma_vgem_signal(struct tma_vgem *v)
+{
+	struct drm_vgem_fence_signal fs = { .fence = v->fence };
+	int ret = ioctl(v->fd, DRM_IOCTL_VGEM_FENCE_SIGNAL, &fs) ? -errno : 0;
+
+	close(v->fd);
 	return ret;
 }
 

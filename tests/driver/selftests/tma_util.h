@@ -26,6 +26,12 @@ struct tma_fc {
 	uint64_t last_job;
 };
 
+/* vgem: a fence userspace signals, for SUBMIT's in-syncobjs. */
+struct tma_vgem {
+	int fd;
+	uint32_t fence;
+};
+
 int tma_open(void);
 int tma_fc_setup(int fd, struct tma_fc *fc, uint32_t m, uint32_t k, uint32_t n);
 void tma_fc_free(int fd, struct tma_fc *fc);
@@ -40,6 +46,8 @@ int tma_wait_job(int fd, struct tma_fc *fc, struct drm_tma_job_status *st);
 int tma_job_status(int fd, uint64_t id, struct drm_tma_job_status *st);
 int tma_syncobj_create(int fd, uint32_t *h);
 int tma_syncobj_wait(int fd, uint32_t h, unsigned int ms);
+int tma_vgem_fence(int fd, uint32_t syncobj, struct tma_vgem *v);
+int tma_vgem_signal(struct tma_vgem *v);
 int tma_inject(uint32_t hang, uint32_t bus_error_region);
 int tma_worker(unsigned int seed, unsigned int njobs);
 
