@@ -95,7 +95,8 @@ static int load_const(struct tfl *c, int id, int tt, const uint8_t *p, uint64_t 
 	if (!t->data)
 		return ir_fail(c->g, "out of memory");
 	if (tt != TFL_FLOAT16) {
-		memcpy(t->data, p, (size_t)n);
+		if (n) /* an empty tensor has no bytes, and p may be NULL */
+			memcpy(t->data, p, (size_t)n);
 		return 0;
 	}
 	for (int64_t i = 0; i < count; i++)
