@@ -82,13 +82,16 @@ static int weights(struct tm_builder *b, const char *name, unsigned dtype, unsig
 
 static int bias(struct tm_builder *b, const char *name, int32_t n)
 {
-	int32_t v[256];
+	int32_t *v = malloc((size_t)n * 4);
 	struct tm_tensor_spec s = { .name = name, .dtype = TM_DTYPE_INT32, .rank = 1,
 				    .shape = { n }, .data = v, .data_size = (size_t)n * 4 };
+	int ret;
 
 	for (int32_t i = 0; i < n; i++)
 		v[i] = (int32_t)(rnd8() * 37) - 4000;
-	return tm_builder_add_tensor(b, &s);
+	ret = tm_builder_add_tensor(b, &s);
+	free(v);
+	return ret;
 }
 
 static void fc(struct tm_builder *b, uint32_t in, int32_t rows, int32_t k, int32_t n,
@@ -462,6 +465,73 @@ static void test_offload_policy_env(void)
 	free(buf);
 }
 
+/* One FC, @rows x @k -> @n, per-tensor weights of @dtype/@layout. */
+static struct tm_model *one_fc_model(int32_t rows, int32_t k, int32_t n, unsigned dtype,
+				     unsigned layout, void **buf)
+{
+	struct tm_builder *b = tm_builder_new();
+	int32_t sx[2] = { rows, k }, sy[2] = { rows, n };
+	uint32_t x = (uint32_t)act(b, "x", 2, sx, 0.05f, 3);
+	uint32_t y = (uint32_t)act(b, "y", 2, sy, 0.06f, -1);
+
+	fc(b, x, rows, k, n, dtype, layout, 0, y, TM_ACT_NONE);
+	return finish(b, &x, &y, buf);
+}
+
+/* Op 0 of @m on the device (forced) with the CPU's bytes, or on the CPU saying @why. */
+static void split_case(struct tm_model *m, const char *why)
+{
+	struct tm_runtime *rt = NULL;
+	struct tm_layer_profile p;
+	uint8_t *a = NULL, *b = NULL;
+	size_t na = 0, nb = 0;
+	char msg[TM_ERRLEN] = "";
+
+	CHECK_EQ(run(m, "cpu", 0, &a, &na, NULL, NULL), 0);
+	CHECK_EQ(run(m, "sim", 0, &b, &nb, msg, &rt), 0);
+	CHECK(a && b && na == nb && !memcmp(a, b, na));
+	CHECK(!msg[0]); /* no device job failed and fell back */
+	CHECK_EQ(rt ? tm_runtime_profile(rt, 0, &p) : -1, 0);
+	if (rt && why) {
+		CHECK(!strcmp(p.placement, "cpu"));
+		CHECK_STR_CONTAINS(p.reason, why);
+	} else if (rt) {
+		CHECK(!strcmp(p.placement, "device"));
+	}
+	tm_runtime_del(rt);
+	free(a);
+	free(b);
+}
+
+/*
+ * Beyond the 16-bit fields: 70000 output channels (int8, int4) and 70000
+ * rows become several commands; 2:4 weights with 70000 channels stay on
+ * the CPU and say why.
+ */
+static void test_offload_split(void)
+{
+	static const struct {
+		int32_t rows, k, n;
+		unsigned dtype, layout;
+		const char *why;
+	} cases[] = {
+		{ 1, 4, 70000, TM_DTYPE_INT8, TM_LAYOUT_DENSE, NULL },
+		{ 2, 6, 70001, TM_DTYPE_INT4, TM_LAYOUT_DENSE, NULL },
+		{ 70003, 4, 8, TM_DTYPE_INT8, TM_LAYOUT_DENSE, NULL },
+		{ 1, 8, 70000, TM_DTYPE_INT8, TM_LAYOUT_SPARSE_2_4, "2:4 weights are not split" },
+	};
+
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		void *buf = NULL;
+		struct tm_model *m = one_fc_model(cases[i].rows, cases[i].k, cases[i].n,
+						  cases[i].dtype, cases[i].layout, &buf);
+
+		split_case(m, cases[i].why);
+		tm_model_close(m);
+		free(buf);
+	}
+}
+
 int main(void)
 {
 	TM_RUN(test_offload_fc_int8_int4_sparse);
@@ -474,5 +544,6 @@ int main(void)
 	TM_RUN(test_offload_fault_bad_status);
 	TM_RUN(test_offload_cost_model);
 	TM_RUN(test_offload_policy_env);
+	TM_RUN(test_offload_split);
 	TM_TEST_EXIT();
 }

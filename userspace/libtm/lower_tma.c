@@ -23,6 +23,11 @@ struct dev_layer {
 	const struct tm_fused_act *act;
 };
 
+static uint64_t div_up(uint64_t a, uint64_t b)
+{
+	return (a + b - 1) / b;
+}
+
 static int is_device_opcode(unsigned opcode)
 {
 	return opcode == TM_OP_CONV_2D || opcode == TM_OP_DEPTHWISE_CONV_2D ||
@@ -110,11 +115,55 @@ static int fits(int32_t v, int32_t max)
 	return v >= 0 && v <= max;
 }
 
-static int geometry_check(const struct dev_layer *l, char *why, size_t whylen)
+/*
+ * Layers beyond the 16-bit out_c field (dense weights, not depthwise) or,
+ * for FC, beyond the 16-bit row count are cut into several commands, each
+ * a slice of output channels or of rows: one command's output is another's
+ * neighbour, nothing accumulates across them. The slice sizes keep every
+ * operand offset a multiple of TMA_OPND_ALIGN (int4: of whole bytes too).
+ */
+#define SPLIT_CHANS 65528 /* multiple of 8 */
+#define SPLIT_ROWS  65532 /* multiple of 4 */
+
+static int chan_splittable(const struct tm_op_ctx *ctx)
 {
-	if (!fits(l->in_h, 0xffff) || !fits(l->in_w, 0xffff) || !fits(l->in_c, 0xffff) ||
-	    !fits(l->out_h, 0xffff) || !fits(l->out_w, 0xffff) || !fits(l->out_c, 0xffff)) {
+	return ctx->op->opcode != TM_OP_DEPTHWISE_CONV_2D &&
+	       ctx->in[1]->layout != TM_LAYOUT_SPARSE_2_4;
+}
+
+/* Rows (FC) and output channels one command takes. */
+static int32_t split_rows(const struct dev_layer *l)
+{
+	return l->opcode == TM_OP_FULLY_CONNECTED && l->out_w > 0xffff ? SPLIT_ROWS : l->out_w;
+}
+
+static int32_t split_chans(const struct dev_layer *l)
+{
+	return l->out_c > 0xffff ? SPLIT_CHANS : l->out_c;
+}
+
+static int geometry_check(const struct tm_op_ctx *ctx, const struct dev_layer *l, char *why,
+			  size_t whylen)
+{
+	int fc = l->opcode == TM_OP_FULLY_CONNECTED;
+
+	if (l->out_c > 0xffff && !chan_splittable(ctx)) {
+		tm_set_error(why, whylen, "%d output channels exceed the 16-bit field and %s weights "
+			     "are not split", l->out_c,
+			     ctx->in[1]->layout == TM_LAYOUT_SPARSE_2_4 ? "2:4" : "depthwise");
+		return 0;
+	}
+	if (!fits(l->in_h, 0xffff) || !fits(l->in_w, fc ? INT32_MAX : 0xffff) ||
+	    !fits(l->in_c, 0xffff) || !fits(l->out_h, 0xffff) ||
+	    !fits(l->out_w, fc ? INT32_MAX : 0xffff)) {
 		tm_set_error(why, whylen, "a dimension exceeds the device's 16-bit fields");
+		return 0;
+	}
+	/* Images after the first start at their offset: it must stay aligned. */
+	if (l->images > 1 && (((uint64_t)l->in_h * l->in_w * l->in_c) % TMA_OPND_ALIGN ||
+			      ((uint64_t)l->out_h * l->out_w * l->out_c) % TMA_OPND_ALIGN)) {
+		tm_set_error(why, whylen, "image size not a multiple of %d bytes (device offsets)",
+			     TMA_OPND_ALIGN);
 		return 0;
 	}
 	if (!fits(l->k_h, 0xff) || !fits(l->k_w, 0xff) || !fits(l->stride_h, 0xff) ||
@@ -177,7 +226,7 @@ int tm_lower_op_check(const struct tm_backend_caps *caps, const struct tm_op_ctx
 	if (!weights_check(caps, ctx, why, whylen))
 		return 0;
 	layer_of(ctx, &l);
-	return geometry_check(&l, why, whylen) && quant_check(ctx, l.out_c, why, whylen);
+	return geometry_check(ctx, &l, why, whylen) && quant_check(ctx, l.out_c, why, whylen);
 }
 
 static uint64_t align64(uint64_t v)
@@ -196,7 +245,8 @@ unsigned tm_lower_cmd_count(const struct tm_op_ctx *ctx)
 	struct dev_layer l;
 
 	layer_of(ctx, &l);
-	return (unsigned)l.images;
+	return (unsigned)((uint64_t)l.images * div_up((uint64_t)l.out_w, (uint64_t)split_rows(&l)) *
+			  div_up((uint64_t)l.out_c, (uint64_t)split_chans(&l)));
 }
 
 /* Weights as stored (model.bin's layout is the ABI's), then the channel table. */
@@ -286,45 +336,65 @@ static int offset32(const void *base, const void *p, uint64_t extra, uint32_t *o
 	return o <= UINT32_MAX && !(o % TMA_OPND_ALIGN);
 }
 
+/* One command: image @b, rows [@r0, +@nr) (FC), output channels [@c0, +@nc). */
+struct slice {
+	int32_t b, r0, nr, c0, nc;
+};
+
+static int slice_cmd(const struct tm_op_ctx *ctx, const struct dev_layer *l,
+		     const struct slice *s, const void *arena, uint64_t wgt, uint64_t chan,
+		     struct tma_cmd *c)
+{
+	const struct tm_tensor *w = ctx->in[1];
+	uint64_t k = (uint64_t)l->k_h * l->k_w * l->in_c; /* weights per output channel */
+	uint64_t in_off = (uint64_t)s->b * l->in_h * l->in_w * l->in_c + (uint64_t)s->r0 * l->in_c;
+	uint64_t out_off = (uint64_t)s->b * l->out_h * l->out_w * l->out_c +
+			   (uint64_t)s->r0 * l->out_c + (uint64_t)s->c0;
+
+	base_cmd(ctx, l, c);
+	c->chans = pack16(l->in_c, s->nc);
+	if (l->opcode == TM_OP_FULLY_CONNECTED)
+		c->out_hw = pack16(0, s->nr);
+	/* Slices start at whole bytes: c0 is a multiple of 8 (SPLIT_CHANS). */
+	wgt += (uint64_t)s->c0 * k / (w->dtype == TM_DTYPE_INT4 ? 2 : 1);
+	chan += (uint64_t)s->c0 * TMA_CHAN_PARAM_SIZE;
+	return offset32(arena, arena, wgt, &c->wgt_offset) &&
+	       offset32(arena, arena, chan, &c->chan_offset) &&
+	       offset32(arena, ctx->in[0]->data, in_off, &c->in_offset) &&
+	       offset32(arena, ctx->out[0]->data, out_off, &c->out_offset);
+}
+
 int tm_lower_op(const struct tm_op_ctx *ctx, const void *arena, uint8_t *konst, uint64_t koff,
 		struct tma_cmd *cmds, char *why, size_t whylen)
 {
+	uint64_t chan = koff + align64(ctx->in[1]->bytes);
+	int32_t rows, chans;
 	struct dev_layer l;
-	uint64_t in_img, out_img;
-	uint32_t wgt, chan;
+	unsigned n = 0;
 
 	layer_of(ctx, &l);
-	in_img = (uint64_t)l.in_h * l.in_w * l.in_c;
-	out_img = (uint64_t)l.out_h * l.out_w * l.out_c;
-	if (!offset32(konst, konst, koff, &wgt) ||
-	    !offset32(konst, konst, koff + align64(ctx->in[1]->bytes), &chan)) {
-		tm_set_error(why, whylen, "weights beyond the device's 32-bit offsets");
-		return -EINVAL;
-	}
+	rows = split_rows(&l);
+	chans = split_chans(&l);
 	build_const(ctx, l.out_c, konst);
-	for (int32_t b = 0; b < l.images; b++) {
-		struct tma_cmd *c = &cmds[b];
+	for (int32_t b = 0; b < l.images; b++)
+		for (int32_t r0 = 0; r0 < l.out_w; r0 += rows)
+			for (int32_t c0 = 0; c0 < l.out_c; c0 += chans) {
+				struct slice s = {
+					b, r0, l.out_w - r0 < rows ? l.out_w - r0 : rows,
+					c0, l.out_c - c0 < chans ? l.out_c - c0 : chans,
+				};
 
-		base_cmd(ctx, &l, c);
-		c->wgt_offset = wgt;
-		c->chan_offset = chan;
-		if (!offset32(arena, ctx->in[0]->data, (uint64_t)b * in_img, &c->in_offset) ||
-		    !offset32(arena, ctx->out[0]->data, (uint64_t)b * out_img, &c->out_offset)) {
-			tm_set_error(why, whylen, "activations beyond the device's 32-bit offsets "
-				     "or misaligned");
-			return -EINVAL;
-		}
-	}
+				if (!slice_cmd(ctx, &l, &s, arena, koff, chan, &cmds[n++])) {
+					tm_set_error(why, whylen, "operands beyond the device's "
+						     "32-bit offsets or misaligned");
+					return -EINVAL;
+				}
+			}
 	return 0;
 }
 
 #define DEV_CMD_CYCLES 32  /* fetch, decode and checks of a command; first tile */
 #define DEV_JOB_CYCLES 64  /* descriptor fetch and completion record */
-
-static uint64_t div_up(uint64_t a, uint64_t b)
-{
-	return (a + b - 1) / b;
-}
 
 uint64_t tm_lower_op_cycles(const struct tm_backend_caps *caps, const struct tm_op_ctx *ctx)
 {

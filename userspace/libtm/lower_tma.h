@@ -8,7 +8,8 @@
  * gets its weights copied in model.bin's layout (which is the device's: int4
  * packed, 2:4 values then index bytes) and a table of struct tma_chan_param
  * (bias, multiplier, shift per output channel) in the "const" region, and
- * one command per image (FC: one for all rows) addressing the arena and
+ * one command per image and slice (FC: one for up to 65532 rows; layers
+ * wider than 65535 channels or rows are cut into slices) addressing the arena and
  * const regions.
  */
 #ifndef TM_LOWER_TMA_H
