@@ -15,11 +15,14 @@
   offload_models.py bench TMRUN CLOCK_MHZ MODEL.bin...
       a markdown table, one row per model file (int8, int4, int8+2:4
       variants): device layers, device cycles (rtl engine) and time at
-      CLOCK_MHZ, CPU time of the same layers, speedup, MAC utilisation, and
-      how many layers the cost model places on the device by default.
+      CLOCK_MHZ, CPU time of the same layers (per layer the median of 5
+      processes' last of 10 runs), speedup, MAC utilisation, and how many
+      layers the cost model places on the device with this host's kernels
+      and with the reference kernels (TM_CPU=ref).
 """
 import json
 import os
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -112,16 +115,18 @@ def variant(path):
 def bench(exe, mhz, models):
     print(f"| model | weights | device layers | device MACs | device cycles | "
           f"device time @ {mhz:g} MHz | CPU time of those layers | speedup | MAC utilisation "
-          "| cost model: device layers |")
+          "| cost model: device layers (this CPU / TM_CPU=ref) |")
     print("|---|---|---|---|---|---|---|---|---|---|")
     order = {"int8": 0, "int4": 1, "int8 + 2:4": 2}
     rows = sorted(models, key=lambda p: (variant(p)[0], order.get(variant(p)[1], 9)))
     for m in rows:
         name, kind = variant(m)
-        # CPU: per-layer times of the last of 20 runs (steady state).
-        cpu = layers(exe, m, "cpu", ["--repeat", "20"])["layers"]
+        # CPU: per layer, the median over 5 processes of the last of 10 runs.
+        runs = [layers(exe, m, "cpu", ["--repeat", "10"])["layers"] for _ in range(5)]
+        cpu = [{"ns": statistics.median(r[i]["ns"] for r in runs)} for i in range(len(runs[0]))]
         dev = layers(exe, m, "sim", env=dict(FORCE, **RTL))["layers"]
         chosen = n_device(layers(exe, m, "sim", env=MODEL))
+        chosen_ref = n_device(layers(exe, m, "sim", env=dict(MODEL, TM_CPU="ref")))
         idx = [l["index"] for l in dev if l["placement"] == "device"]
         cycles = sum(dev[i]["cycles"] for i in idx)
         macs = sum(dev[i]["macs"] for i in idx)
@@ -132,7 +137,8 @@ def bench(exe, mhz, models):
         speed = f"{(cpu_ns / 1e3) / dev_us:.2f}x" if dev_us else "-"
         util = f"{100.0 * macs / cap:.1f}%" if cap else "-"
         print(f"| {name} | {kind} | {len(idx)}/{len(dev)} | {macs} | {cycles} | "
-              f"{dev_us:.1f} us | {cpu_ns / 1e3:.1f} us | {speed} | {util} | {chosen} |")
+              f"{dev_us:.1f} us | {cpu_ns / 1e3:.1f} us | {speed} | {util} | "
+              f"{chosen} / {chosen_ref} |")
     return 0
 
 
