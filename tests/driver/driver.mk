@@ -27,9 +27,13 @@ ifneq ($(KVER),)
 CHECK_TARGETS += driver-check
 endif
 
-.PHONY: driver-module driver-check
+.PHONY: driver-module driver-pdev-module driver-check
 driver-module:
 	$(MAKE) -C /usr/src/linux-headers-$(KVER) M=$(CURDIR)/driver modules
+
+# Test only: a platform device for the platform front end (platform/tma_pdev.c).
+driver-pdev-module:
+	$(MAKE) -C /usr/src/linux-headers-$(KVER) M=$(CURDIR)/tests/driver/platform modules
 
 $(KSFT_DIR)/kselftest_harness.h:
 	@mkdir -p $(dir $@)
@@ -48,7 +52,7 @@ $(DRIVER_SELFTESTS): $(KSFT_DIR)/kselftest_harness.h $(wildcard tests/driver/sel
 driver-check:
 	-@$(MAKE) --no-print-directory $(OWW_INT8) >$(BUILD)/driver-models.log 2>&1 || \
 		echo "driver-check: no real models (make models failed, see $(BUILD)/driver-models.log)"
-	@tests/record.sh driver-build sh -c '$(MAKE) --no-print-directory driver-module \
+	@tests/record.sh driver-build sh -c '$(MAKE) --no-print-directory driver-module driver-pdev-module \
 		$(DRIVER_SELFTESTS) $(BUILD)/bin/tmsim $(BUILD)/dts/tma-sim.dtb $(BUILD)/bin/tmrun \
 		$(BUILD)/tests/mkmodel >$(BUILD)/driver-build.log 2>&1 \
 		|| { tail -n 30 $(BUILD)/driver-build.log; exit 1; }; \

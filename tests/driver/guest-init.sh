@@ -102,6 +102,25 @@ wait_node
 rmmod tmaccel && insmod /tmaccel.ko $TMO || ok=1
 result unbind-hung-in-flight $ok
 
+# The platform front end: tma_pdev.ko registers a platform device "tmaccel"
+# ("csr" = tmsim's register image, a software IRQ) with the PCI instance
+# unbound. It must probe, register a node that answers GET_PARAM and maps
+# BOs, and go away cleanly; it cannot run jobs (writes never reach tmsim).
+ok=0
+must() { "$@" || { echo "platform-probe-remove: failed: $*"; ok=1; }; }
+echo "$dev" >/sys/bus/pci/drivers/tmaccel/unbind || ok=1
+must insmod /tma_pdev.ko
+wait_node
+must test -e /sys/bus/platform/drivers/tmaccel/tmaccel
+must sh -c "readlink -f /sys/class/drm/renderD128/device | grep -q '/platform/tmaccel$'"
+must /tma_burst probe
+must rmmod tma_pdev
+must test ! -e /sys/class/drm/renderD128
+echo "$dev" >/sys/bus/pci/drivers/tmaccel/bind || ok=1
+wait_node
+must /tma_burst 2 check
+result platform-probe-remove $ok
+
 dmesg > /dmesg.txt
 if grep -E 'WARNING|BUG|Oops|Call Trace|general protection|\*ERROR\*' /dmesg.txt; then
 	result dmesg-clean 1

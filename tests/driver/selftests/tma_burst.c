@@ -7,6 +7,9 @@
  * jobs (END only) one after the other, submit to BO idle, and prints the
  * mean round trip. "tma_burst N hold" keeps the file open for 2 s (the
  * device is unbound meanwhile) and then requires ENODEV from the node.
+ * "tma_burst probe" only checks GET_PARAM (the TMA1 ID, major version 1)
+ * and a BO written and read back through mmap: the platform front end's
+ * instance over tmsim's register image cannot run jobs (guest-init.sh).
  * "tma_burst inject bus R" / "tma_burst inject hang" arm
  * tmsim's fault injection for the next job whoever submits it (a bus error
  * on its region R, or a hang): guest-tmrun.sh's device-fault fallbacks.
@@ -43,6 +46,30 @@ static int null_round_trip(int fd, struct tma_fc *fc, int n)
 	return 0;
 }
 
+/* A device that probed: its ID registers, and a BO the CPU maps. */
+static int probe(int fd)
+{
+	struct drm_tma_get_param id = { .param = DRM_TMA_PARAM_DEVICE_ID };
+	struct drm_tma_get_param ver = { .param = DRM_TMA_PARAM_VERSION };
+	struct tma_fc fc;
+
+	if (ioctl(fd, DRM_IOCTL_TMA_GET_PARAM, &id) || ioctl(fd, DRM_IOCTL_TMA_GET_PARAM, &ver) ||
+	    id.value != 0x544D4131u || ver.value >> 16 != 1) {
+		fprintf(stderr, "tma_burst: GET_PARAM: id %#llx version %#llx\n",
+			(unsigned long long)id.value, (unsigned long long)ver.value);
+		return 1;
+	}
+	if (tma_fc_setup(fd, &fc, 1, 4, 4))
+		return 1;
+	memset(fc.in, 0x3c, TMA_BO_SIZE);
+	for (int i = 0; i < TMA_BO_SIZE; i++)
+		if (fc.in[i] != 0x3c || fc.out[i])
+			return 1;
+	tma_fc_free(fd, &fc);
+	printf("tma_burst: probe ok\n");
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	int n = argc > 1 ? atoi(argv[1]) : 16;
@@ -55,6 +82,8 @@ int main(int argc, char **argv)
 		return tma_inject(!strcmp(argv[2], "hang"), bus ? atoi(argv[3]) + 1 : 0) ? 1 : 0;
 	}
 	fd = tma_open();
+	if (argc > 1 && !strcmp(argv[1], "probe"))
+		return fd < 0 || probe(fd);
 	if (fd < 0 || tma_fc_setup(fd, &fc, 8, 32, 16)) {
 		fprintf(stderr, "tma_burst: no tmaccel device\n");
 		return 1;

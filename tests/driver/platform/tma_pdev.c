@@ -1,0 +1,67 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * tma_pdev.c - test only: make tmaccel's platform (device tree) front end
+ * probe in the x86 QEMU guest, which has no device tree to describe a TMA.
+ *
+ * It registers a platform device named "tmaccel" (the platform driver
+ * matches that name as well as compatible = "tmaccel,tma") with the two
+ * resources the binding gives it: a memory region named "csr" and one
+ * interrupt. The region is page 0 of the co-simulation's ivshmem BAR2, the
+ * register image tmsim keeps (driver/tma_cosim.h): reads return the real
+ * device's ID, VERSION, CAPS, ... registers; writes only land in the image
+ * (tmsim takes writes through its mailbox), so this instance can probe,
+ * register its DRM device, answer GET_PARAM and be removed, but not run a
+ * job. The interrupt is a software IRQ on dummy_irq_chip that never fires.
+ * Unbind the PCI front end first so only one instance uses the image.
+ */
+#include <linux/irq.h>
+#include <linux/module.h>
+#include <linux/pci.h>
+#include <linux/platform_device.h>
+
+#define IVSHMEM_VENDOR 0x1af4
+#define IVSHMEM_DEVICE 0x1110
+
+static struct platform_device *tma_pdev;
+static int tma_pdev_irq;
+
+static int __init tma_pdev_init(void)
+{
+	struct pci_dev *pci = pci_get_device(IVSHMEM_VENDOR, IVSHMEM_DEVICE, NULL);
+	struct resource res[2];
+	int ret;
+
+	if (!pci)
+		return -ENODEV;
+	res[0] = (struct resource)DEFINE_RES_MEM_NAMED(pci_resource_start(pci, 2), PAGE_SIZE,
+						       "csr");
+	pci_dev_put(pci);
+	/*
+	 * No owner module: request_irq() pins the owner of a descriptor, and
+	 * tmaccel holds the IRQ until this module's exit removes the device.
+	 */
+	tma_pdev_irq = __irq_alloc_descs(-1, 0, 1, NUMA_NO_NODE, NULL, NULL);
+	if (tma_pdev_irq < 0)
+		return tma_pdev_irq;
+	irq_set_chip_and_handler(tma_pdev_irq, &dummy_irq_chip, handle_simple_irq);
+	res[1] = (struct resource)DEFINE_RES_IRQ(tma_pdev_irq);
+	tma_pdev = platform_device_register_simple("tmaccel", PLATFORM_DEVID_NONE, res, 2);
+	if (IS_ERR(tma_pdev)) {
+		ret = PTR_ERR(tma_pdev);
+		irq_free_desc(tma_pdev_irq);
+		return ret;
+	}
+	return 0;
+}
+
+static void __exit tma_pdev_exit(void)
+{
+	platform_device_unregister(tma_pdev);
+	irq_free_desc(tma_pdev_irq);
+}
+
+module_init(tma_pdev_init);
+module_exit(tma_pdev_exit);
+
+MODULE_DESCRIPTION("test only: a platform device for tmaccel's platform front end");
+MODULE_LICENSE("GPL");
