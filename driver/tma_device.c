@@ -9,6 +9,7 @@
 #include <linux/dma-mapping.h>
 #include <linux/seq_file.h>
 #include <drm/drm_debugfs.h>
+#include <drm/drm_drv.h>
 #include <drm/drm_file.h>
 #include <drm/drm_print.h>
 
@@ -61,14 +62,30 @@ static int tma_check_id(struct tma_device *tdev)
 	return 0;
 }
 
+/*
+ * A front end's first step. The locks are ready before the front end
+ * requests its interrupt: a stray one may run the handler before
+ * tma_device_init().
+ */
+struct tma_device *tma_device_alloc(struct device *dev)
+{
+	struct tma_device *tdev = devm_drm_dev_alloc(dev, &tma_drm_driver, struct tma_device,
+						     drm);
+
+	if (IS_ERR(tdev))
+		return tdev;
+	tdev->dev = dev;
+	spin_lock_init(&tdev->ring_lock);
+	mutex_init(&tdev->submit_lock);
+	mutex_init(&tdev->reset_lock);
+	return tdev;
+}
+
 int tma_device_init(struct tma_device *tdev)
 {
 	u32 addr_bits;
 	int ret;
 
-	spin_lock_init(&tdev->ring_lock);
-	mutex_init(&tdev->submit_lock);
-	mutex_init(&tdev->reset_lock);
 	ret = tma_check_id(tdev);
 	if (ret)
 		return ret;
@@ -123,17 +140,20 @@ void tma_device_ring_push(struct tma_device *tdev, struct tma_job *job)
 	spin_unlock_irqrestore(&tdev->ring_lock, flags);
 }
 
-/* Retire every job the device finished: RING_HEAD moves past a job when it ends. */
-static void tma_retire(struct tma_device *tdev)
+/*
+ * Retire every job the device finished: RING_HEAD moves past a job when it
+ * ends. Returns how many ended.
+ */
+static u32 tma_retire(struct tma_device *tdev)
 {
 	unsigned long flags;
-	u32 head;
+	u32 head, n = 0;
 
 	spin_lock_irqsave(&tdev->ring_lock, flags);
 	head = tma_read(tdev, TMA_REG_RING_HEAD);
 	if (head >= TMA_RING_ENTRIES) {
 		spin_unlock_irqrestore(&tdev->ring_lock, flags);
-		return;
+		return 0;
 	}
 	/* Completion records were written before RING_HEAD moved. */
 	dma_rmb();
@@ -144,14 +164,16 @@ static void tma_retire(struct tma_device *tdev)
 		if (job)
 			tma_job_complete(job);
 		tdev->ring_done = (tdev->ring_done + 1) % TMA_RING_ENTRIES;
+		n++;
 	}
 	spin_unlock_irqrestore(&tdev->ring_lock, flags);
+	return n;
 }
 
 irqreturn_t tma_device_irq(int irq, void *data)
 {
 	struct tma_device *tdev = data;
-	u32 status;
+	u32 status, retired;
 
 	if (READ_ONCE(tdev->dead))
 		return IRQ_NONE;
@@ -166,11 +188,12 @@ irqreturn_t tma_device_irq(int irq, void *data)
 	 */
 	tma_sync(tdev);
 	/* Retire even without a cause bit: with co-simulation the image may lag. */
-	tma_retire(tdev);
+	retired = tma_retire(tdev);
 	if (status & TMA_IRQ_STATUS_RING_ERROR_MASK)
 		drm_err(&tdev->drm, "ring halted (ERR_STATUS %#x); the job timeout resets it\n",
 			tma_read(tdev, TMA_REG_ERR_STATUS));
-	return status ? IRQ_HANDLED : IRQ_NONE;
+	/* Jobs retired on a lagging image were ours too: not a spurious IRQ. */
+	return status || retired ? IRQ_HANDLED : IRQ_NONE;
 }
 
 /* Jobs still on the ring will not end by themselves: end their runs. */

@@ -78,6 +78,7 @@ static inline void tma_write(struct tma_device *tdev, u32 off, u32 val)
 	tdev->bus->write(tdev, off, val);
 }
 
+struct tma_device *tma_device_alloc(struct device *dev);
 int tma_device_init(struct tma_device *tdev);
 void tma_device_fini(struct tma_device *tdev);
 int tma_device_hw_reset(struct tma_device *tdev);

@@ -120,10 +120,9 @@ static int tma_platform_probe(struct platform_device *pdev)
 	void __iomem *regs;
 	int ret;
 
-	tdev = devm_drm_dev_alloc(&pdev->dev, &tma_drm_driver, struct tma_device, drm);
+	tdev = tma_device_alloc(&pdev->dev);
 	if (IS_ERR(tdev))
 		return PTR_ERR(tdev);
-	tdev->dev = &pdev->dev;
 	regs = devm_platform_ioremap_resource_byname(pdev, "csr");
 	if (IS_ERR(regs))
 		return PTR_ERR(regs);

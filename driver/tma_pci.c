@@ -131,10 +131,9 @@ static int tma_pci_probe(struct pci_dev *pdev, const struct pci_device_id *id)
 	ret = tma_pci_map(pdev, tp);
 	if (ret)
 		return ret;
-	tdev = devm_drm_dev_alloc(&pdev->dev, &tma_drm_driver, struct tma_device, drm);
+	tdev = tma_device_alloc(&pdev->dev);
 	if (IS_ERR(tdev))
 		return PTR_ERR(tdev);
-	tdev->dev = &pdev->dev;
 	tdev->bus = &tma_pci_ops;
 	tdev->bus_priv = tp;
 	ret = pci_alloc_irq_vectors(pdev, 1, 1, PCI_IRQ_MSIX);
