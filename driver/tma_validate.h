@@ -22,9 +22,14 @@ struct tma_validate_result {
 };
 
 /**
- * tma_validate_stream() - check @ncmds commands at @stream (TMA_CMD_SIZE
- * bytes each, little-endian words) against regions of @region_size[]
- * bytes (@region_count of them) and the device capabilities @caps.
+ * tma_validate_stream() - check a command stream before the device sees it.
+ * @stream: the commands, TMA_CMD_SIZE bytes each, little-endian words.
+ * @ncmds: number of commands at @stream.
+ * @region_size: byte size of each region the commands may name.
+ * @region_count: entries of @region_size.
+ * @caps: the device's CAPS register (which flags it supports).
+ * @res: out: where the stream failed, or the index of its END.
+ *
  * Walking stops at the first END; what follows it is never run.
  * Return: 0, or -EINVAL with @res saying why.
  */

@@ -204,6 +204,7 @@ enum drm_tma_reject {
  *               fence).
  * @in_syncobj_count: in, entries of @in_syncobjs, 0..%DRM_TMA_MAX_IN_SYNCOBJS.
  * @out_syncobj: in, 0 or a syncobj that gets the job's completion fence.
+ * @pad: must be 0.
  * @job_id: out, the job's id for JOB_STATUS (per open file, from 1).
  * @error_cmd: out, on a rejected stream the index of the failing command.
  * @error_reason: out, &enum drm_tma_reject.
