@@ -6,7 +6,7 @@
 #
 # Verilated builds live in build/verilated/<name>/ (one per top), whatever
 # $(BUILD) is: the RTL is not built with the sanitizers.
-DEPS_APT      += verilator yosys
+DEPS_APT      += verilator yosys zlib1g-dev
 CHECK_TARGETS += rtl-lint rtl-unit
 
 VERILATOR ?= verilator
