@@ -121,12 +121,18 @@ wait_node
 must /tma_burst 2 check
 result platform-probe-remove $ok
 
+bad_dmesg() { grep -E 'WARNING|BUG|Oops|Call Trace|general protection|\*ERROR\*' "$@"; }
 dmesg > /dmesg.txt
-if grep -E 'WARNING|BUG|Oops|Call Trace|general protection|\*ERROR\*' /dmesg.txt; then
+if bad_dmesg /dmesg.txt; then
 	result dmesg-clean 1
 	cat /dmesg.txt
 else
 	result dmesg-clean 0
 fi
+# The check above must see a real kernel warning: tma_pdev.ko warn=1 WARNs
+# (and refuses to load), after which the same grep has to match.
+insmod /tma_pdev.ko warn=1 2>/dev/null
+dmesg | bad_dmesg -q
+result dmesg-check-sees-warn $?
 echo TMA-DONE
 poweroff -f

@@ -13,6 +13,9 @@
  * register its DRM device, answer GET_PARAM and be removed, but not run a
  * job. The interrupt is a software IRQ on dummy_irq_chip that never fires.
  * Unbind the PCI front end first so only one instance uses the image.
+ *
+ * With warn=1 it only WARNs and fails to load, so the guest can prove that
+ * its dmesg check catches a real kernel warning.
  */
 #include <linux/irq.h>
 #include <linux/module.h>
@@ -25,12 +28,20 @@
 static struct platform_device *tma_pdev;
 static int tma_pdev_irq;
 
+static bool warn;
+module_param(warn, bool, 0444);
+MODULE_PARM_DESC(warn, "only WARN and fail to load: proves the guest's dmesg check sees a warning");
+
 static int __init tma_pdev_init(void)
 {
 	struct pci_dev *pci = pci_get_device(IVSHMEM_VENDOR, IVSHMEM_DEVICE, NULL);
 	struct resource res[2];
 	int ret;
 
+	if (WARN(warn, "tma_pdev: deliberate warning for the dmesg check\n")) {
+		pci_dev_put(pci);
+		return -ECANCELED;
+	}
 	if (!pci)
 		return -ENODEV;
 	res[0] = (struct resource)DEFINE_RES_MEM_NAMED(pci_resource_start(pci, 2), PAGE_SIZE,
