@@ -78,54 +78,102 @@ rtl-cov:
 # The whole device for libtmsim's "rtl" engine: tma_top Verilated (-O2, FST
 # tracing compiled in, off unless TMSIM_RTL_FST is set) into a PIC static
 # library, plus the C++ glue hw/sim/rtl_engine.cpp. Parameters are Verilator
-# -G overrides and must match hw/sim/rtl_engine.h.
-RTL_TOP_DIR    := $(VL_DIR)/tma_top
-RTL_TOP_LIB    := $(RTL_TOP_DIR)/Vtma_top__ALL.a
-RTL_TOP_PARAMS := -GRows=8 -GCols=8 -GActKib=32 -GWgtKib=32 -GBusBytes=8 -GAddrBits=64
+# -G overrides and must match hw/sim/rtl_engine.h (rows and cols are passed
+# to the glue). One instance of rtl_top per configuration:
+#   ""      8x8, libtmsim's engine and rtl-jobs (make check)
+#   _16x8   16x8 as dts/examples/tma-16x8.dts, rtl-jobs-16x8 (make check)
+#   _cov    8x8 with line + toggle coverage, rtl-jobs-cov (make bench-hw)
+RTL_TOP_PARAMS := -GActKib=32 -GWgtKib=32 -GBusBytes=8 -GAddrBits=64
 VL_INC         := $(shell $(VERILATOR) --getenv VERILATOR_ROOT 2>/dev/null)/include
-RTL_GLUE_OBJ   := $(RTL_TOP_DIR)/rtl_engine.o
+RTL_VL_OBJS    := verilated.o verilated_fst_c.o verilated_threads.o
 
-$(RTL_TOP_LIB) $(RTL_TOP_DIR)/libverilated.a &: $(RTL_SRCS) hw/rtl/tma.vlt
+# rtl_top(sfx, rows, cols, cov): build/verilated/tma_top<sfx>/ (Verilated
+# library, libverilated.a, glue object), $(BUILD)/lib/libtmsim_rtl<sfx>.so
+# and $(BUILD)/tests/test_rtl_jobs<sfx> built for that array shape.
+define rtl_top
+RTL_DIR$(1)  := $(VL_DIR)/tma_top$(1)
+RTL_OBJS$(1) := $(VL_DIR)/tma_top$(1)/rtl_engine.o $(VL_DIR)/tma_top$(1)/Vtma_top__ALL.a \
+	$(VL_DIR)/tma_top$(1)/libverilated.a
+
+$(VL_DIR)/tma_top$(1)/Vtma_top__ALL.a $(VL_DIR)/tma_top$(1)/libverilated.a &: $(RTL_SRCS) hw/rtl/tma.vlt
 	@mkdir -p $(VL_DIR)
-	$(VERILATOR) --cc --build -j 2 $(VL_FLAGS) --trace-fst $(RTL_TOP_PARAMS) \
-		-Mdir $(RTL_TOP_DIR) --top-module tma_top -CFLAGS "-O2 -fPIC" \
-		$(RTL_SRCS) >$(VL_DIR)/tma_top.log
-	$(MAKE) -s -C $(RTL_TOP_DIR) -f Vtma_top.mk verilated.o verilated_fst_c.o \
-		verilated_threads.o >>$(VL_DIR)/tma_top.log
-	cd $(RTL_TOP_DIR) && rm -f libverilated.a && \
-		$(AR) rcs libverilated.a verilated.o verilated_fst_c.o verilated_threads.o
+	$(VERILATOR) --cc --build -j 2 $(VL_FLAGS) --trace-fst -GRows=$(2) -GCols=$(3) \
+		$(RTL_TOP_PARAMS) $(if $(4),--coverage-line --coverage-toggle) \
+		-Mdir $(VL_DIR)/tma_top$(1) --top-module tma_top -CFLAGS "-O2 -fPIC" \
+		$(RTL_SRCS) >$(VL_DIR)/tma_top$(1).log
+	$(MAKE) -s -C $(VL_DIR)/tma_top$(1) -f Vtma_top.mk $(RTL_VL_OBJS) \
+		$(if $(4),verilated_cov.o) >>$(VL_DIR)/tma_top$(1).log
+	cd $(VL_DIR)/tma_top$(1) && rm -f libverilated.a && \
+		$(AR) rcs libverilated.a $(RTL_VL_OBJS) $(if $(4),verilated_cov.o)
 
-$(RTL_GLUE_OBJ): hw/sim/rtl_engine.cpp hw/sim/rtl_engine.h hw/sim/engine.h $(RTL_TOP_LIB)
+$(VL_DIR)/tma_top$(1)/rtl_engine.o: hw/sim/rtl_engine.cpp hw/sim/rtl_engine.h hw/sim/engine.h \
+		$(VL_DIR)/tma_top$(1)/Vtma_top__ALL.a
 	$(CXX) -O2 -fPIC -std=c++17 -Wall -Wextra -Werror -faligned-new \
-		-isystem $(RTL_TOP_DIR) -isystem $(VL_INC) -isystem $(VL_INC)/vltstd -Ihw/sim -Ihw/regs/generated \
-		-c $< -o $@
+		-DTMA_RTL_ROWS=$(2) -DTMA_RTL_COLS=$(3) \
+		$(if $(4),-DVM_COVERAGE=1 -DTMSIM_RTL_COVERAGE) \
+		-isystem $(VL_DIR)/tma_top$(1) -isystem $(VL_INC) -isystem $(VL_INC)/vltstd \
+		-Ihw/sim -Ihw/regs/generated -c $$< -o $$@
+
+$(BUILD)/lib/libtmsim_rtl$(1).so: $(RTL_TMSIM_OBJS) $$(RTL_OBJS$(1))
+	@mkdir -p $$(dir $$@)
+	$(CC) -shared -Wl,-soname,libtmsim_rtl$(1).so -Wl,--no-undefined $(LDFLAGS) -o $$@ $$^ \
+		-lstdc++ -lz -lm -pthread -lfdt
+
+$(BUILD)/tests/test_rtl_jobs$(1): hw/tests/rtl/test_rtl_jobs.c tests/hw/tma_harness.h \
+		$(BUILD)/lib/libtmsim_rtl$(1).so
+	@mkdir -p $$(dir $$@)
+	$(CC) $(CFLAGS) -DRTL_ROWS=$(2) -DRTL_COLS=$(3) -Iuapi -Iuserspace/include \
+		-Ihw/regs/generated -Ihw/sim -Itests/hw -Itests/unit $$< -o $$@ \
+		-L$(BUILD)/lib -ltmsim_rtl$(1) -Wl,-rpath,$(abspath $(BUILD)/lib)
+endef
+
+RTL_TMSIM_OBJS := $(patsubst %.c,$(BUILD)/%.o,hw/sim/tmsim.c hw/sim/tmsim_dtb.c $(TMA_MODEL_SRCS))
+$(eval $(call rtl_top,,8,8,))
+$(eval $(call rtl_top,_16x8,16,8,))
+$(eval $(call rtl_top,_cov,8,8,cov))
 
 # The engine joins libtmsim.so (where it becomes the default engine) and
 # libtmsim_rtl.so, the same library built here for the RTL job test.
-RTL_ENGINE_OBJS := $(RTL_GLUE_OBJ) $(RTL_TOP_LIB) $(RTL_TOP_DIR)/libverilated.a
-TMSIM_ENGINE_OBJS   += $(RTL_ENGINE_OBJS)
-TMSIM_ENGINE_LDLIBS += -lstdc++ -lz -lm -pthread
-RTL_TMSIM_OBJS  := $(patsubst %.c,$(BUILD)/%.o,hw/sim/tmsim.c hw/sim/tmsim_dtb.c $(TMA_MODEL_SRCS))
+RTL_TOP_DIR     := $(RTL_DIR)
 RTL_TMSIM_SO    := $(BUILD)/lib/libtmsim_rtl.so
-
-$(RTL_TMSIM_SO): $(RTL_TMSIM_OBJS) $(RTL_ENGINE_OBJS)
-	@mkdir -p $(dir $@)
-	$(CC) -shared -Wl,-soname,libtmsim_rtl.so -Wl,--no-undefined $(LDFLAGS) -o $@ $^ \
-		-lstdc++ -lz -lm -pthread -lfdt
+TMSIM_ENGINE_OBJS   += $(RTL_OBJS)
+TMSIM_ENGINE_LDLIBS += -lstdc++ -lz -lm -pthread
 
 # RTL against the model: seeded random jobs + directed error paths through
-# libtmsim (hw/tests/rtl/test_rtl_jobs.c). RTL_JOBS jobs per run.
-RTL_JOBS ?= 1000
-RTL_JOBS_BIN := $(BUILD)/tests/test_rtl_jobs
-$(RTL_JOBS_BIN): hw/tests/rtl/test_rtl_jobs.c tests/hw/tma_harness.h $(RTL_TMSIM_SO)
-	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) -Iuapi -Iuserspace/include -Ihw/regs/generated -Ihw/sim -Itests/hw \
-		-Itests/unit $< -o $@ -L$(BUILD)/lib -ltmsim_rtl -Wl,-rpath,$(abspath $(BUILD)/lib)
+# libtmsim (hw/tests/rtl/test_rtl_jobs.c). RTL_JOBS jobs per run; the 16x8
+# build runs RTL_JOBS_16X8 (its Verilator build is the cost, ~40 s).
+RTL_JOBS      ?= 1000
+RTL_JOBS_16X8 ?= 500
+RTL_JOBS_BIN  := $(BUILD)/tests/test_rtl_jobs
 
-CHECK_TARGETS += rtl-jobs
-.PHONY: rtl-jobs
+CHECK_TARGETS += rtl-jobs rtl-jobs-16x8
+.PHONY: rtl-jobs rtl-jobs-16x8
 rtl-jobs: $(RTL_JOBS_BIN)
 	@tests/record.sh rtl-jobs $(RTL_JOBS_BIN) $(RTL_JOBS)
+rtl-jobs-16x8: $(RTL_JOBS_BIN)_16x8
+	@tests/record.sh rtl-jobs-16x8 $(RTL_JOBS_BIN)_16x8 $(RTL_JOBS_16X8) 7
+
+# Line and toggle coverage of the job suite (RTL_JOBS random jobs + the
+# directed cases) on the coverage build, ~8 minutes: each device's counts are
+# split by kind (line = Verilator's v_line + v_branch points, toggle =
+# v_toggle) and totalled by verilator_coverage into
+# build/verilated/cov-jobs/summary.txt, annotated sources beside it.
+RTL_JCOV_DIR := $(VL_DIR)/cov-jobs
+.PHONY: rtl-cov-jobs
+bench-hw: rtl-cov-jobs
+rtl-cov-jobs: $(RTL_JOBS_BIN)_cov
+	@rm -rf $(RTL_JCOV_DIR) && mkdir -p $(RTL_JCOV_DIR)
+	TMSIM_RTL_COV=$(RTL_JCOV_DIR)/jobs $(RTL_JOBS_BIN)_cov $(RTL_JOBS) >$(RTL_JCOV_DIR)/run.log
+	@set -e; for kind in line toggle; do \
+		case $$kind in line) pat='v_line/\|v_branch/';; *) pat='v_toggle/';; esac; \
+		for f in $(RTL_JCOV_DIR)/jobs-*.dat; do \
+			{ echo '# SystemC::Coverage-3'; grep -a "$$pat" $$f; } \
+				>$(RTL_JCOV_DIR)/$$kind-$${f##*/jobs-}; \
+		done; \
+		printf '%-7s ' $$kind; \
+		verilator_coverage --annotate $(RTL_JCOV_DIR)/annotate-$$kind \
+			$(RTL_JCOV_DIR)/$$kind-*.dat | sed -n 's/^Total coverage/coverage/p'; \
+	done | tee $(RTL_JCOV_DIR)/summary.txt
 
 # bench-hw: MAC utilisation, int4/2:4 speedups, stall share and simulator
 # speed of the RTL on a GEMM/conv sweep (hw/tests/rtl/bench_rtl.c).

@@ -19,6 +19,10 @@
 #include "Vtma_top.h"
 #include "verilated.h"
 #include "verilated_fst_c.h"
+#ifdef TMSIM_RTL_COVERAGE
+#include <unistd.h>
+#include "verilated_cov.h"
+#endif
 
 extern "C" {
 #include "tma_regs.h"
@@ -178,6 +182,17 @@ void rtl_destroy(struct tmsim_engine *e)
 	if (d->fst)
 		d->fst->close();
 	d->top->final();
+#ifdef TMSIM_RTL_COVERAGE
+	/* One file per device: each has its own context and counters. */
+	static unsigned n_written;
+	const char *cov = getenv("TMSIM_RTL_COV");
+	if (cov && *cov) {
+		char name[4096];
+
+		snprintf(name, sizeof(name), "%s-%ld-%u.dat", cov, (long)getpid(), n_written++);
+		d->ctx.coveragep()->write(name);
+	}
+#endif
 	delete d;
 }
 

@@ -9,16 +9,25 @@
  *
  * TMSIM_RTL_FST=<file> in the environment at create time writes an FST
  * waveform of the whole run (hw/tests/rtl uses it to leave a trace of a
- * failing job).
+ * failing job). In a build with coverage (TMSIM_RTL_COVERAGE),
+ * TMSIM_RTL_COV=<prefix> writes each device's Verilator coverage counts to
+ * <prefix>-<pid>-<n>.dat when it is destroyed.
  */
 #ifndef TMSIM_RTL_ENGINE_H
 #define TMSIM_RTL_ENGINE_H
 
 #include "engine.h"
 
-/* Build parameters of the Verilated top; keep in step with hw/rtl/rtl.mk. */
+/*
+ * Build parameters of the Verilated top; keep in step with hw/rtl/rtl.mk,
+ * which builds further configurations with -DTMA_RTL_ROWS/-DTMA_RTL_COLS.
+ */
+#ifndef TMA_RTL_ROWS
 #define TMA_RTL_ROWS      8
+#endif
+#ifndef TMA_RTL_COLS
 #define TMA_RTL_COLS      8
+#endif
 #define TMA_RTL_ACT_KIB   32
 #define TMA_RTL_WGT_KIB   32
 #define TMA_RTL_BUS_BYTES 8

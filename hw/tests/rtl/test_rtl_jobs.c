@@ -27,6 +27,14 @@
 #define RING_BASE 0x800000ull
 #define RING_N    4
 
+/* Array shape of the RTL build under test (hw/rtl/rtl.mk sets it). */
+#ifndef RTL_ROWS
+#define RTL_ROWS 8
+#endif
+#ifndef RTL_COLS
+#define RTL_COLS 8
+#endif
+
 struct dev {
 	struct tmsim *s;
 	uint8_t *mem;
@@ -58,8 +66,8 @@ static int dev_open(struct dev *d, const char *engine)
 	struct tmsim_params p;
 
 	memset(d, 0, sizeof(*d));
-	p.rows = 8;
-	p.cols = 8;
+	p.rows = RTL_ROWS;
+	p.cols = RTL_COLS;
 	p.act_sram_kib = 32;
 	p.wgt_sram_kib = 32;
 	p.bus_bytes = 8;
