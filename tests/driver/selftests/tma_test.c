@@ -381,6 +381,48 @@ TEST_F(tma, hang_timeout_reset)
 	EXPECT_EQ(0, memcmp(want, fc.out, 2 * 4));
 }
 
+/*
+ * More jobs than the ring holds behind a hung device: the scheduler keeps
+ * at most 63 on the 64-entry ring, the reset fails only the stuck job and
+ * runs every other one again, each to TMA_OK, the last with the right output.
+ */
+TEST_F(tma, hang_with_full_ring)
+{
+	enum { NJOBS = 100 };
+	struct drm_tma_job_status st;
+	uint64_t first = 0;
+	struct tma_fc fc;
+	int8_t want[64];
+	int ok = 0, timeouts = 0, in_flight;
+
+	ASSERT_EQ(0, tma_fc_setup(self->fd, &fc, 2, 8, 4));
+	tma_fc_fill(&fc, 17);
+	tma_fc_reference(&fc, want);
+	ASSERT_EQ(0, tma_inject(1, 0));
+	for (int i = 0; i < NJOBS; i++) {
+		ASSERT_EQ(0, tma_fc_submit(self->fd, &fc, 2, NULL));
+		if (!i)
+			first = fc.last_job;
+	}
+	EXPECT_EQ(first + NJOBS - 1, fc.last_job);
+	in_flight = tma_debugfs_in_flight();
+	TH_LOG("in flight after %d submits: %d", NJOBS, in_flight);
+	EXPECT_GE(in_flight, 0);
+	EXPECT_LE(in_flight, 63);
+	ASSERT_EQ(0, tma_wait_job(self->fd, &fc, &st));
+	for (uint64_t id = first; id < first + NJOBS; id++) {
+		ASSERT_EQ(0, tma_job_status(self->fd, id, &st));
+		EXPECT_EQ(DRM_TMA_JOB_DONE, st.state);
+		ok += st.status == TMA_OK;
+		timeouts += st.status == DRM_TMA_STATUS_TIMEOUT;
+	}
+	EXPECT_EQ(1, timeouts);
+	EXPECT_EQ(NJOBS - 1, ok);
+	ASSERT_EQ(0, tma_job_status(self->fd, first, &st));
+	EXPECT_EQ(DRM_TMA_STATUS_TIMEOUT, st.status);
+	EXPECT_EQ(0, memcmp(want, fc.out, 2 * 4));
+}
+
 /* Syncobjs: a chain of jobs, each waiting for the previous one's out fence. */
 TEST_F(tma, syncobj_chain)
 {

@@ -332,6 +332,28 @@ int tma_vgem_signal(struct tma_vgem *v)
 	return ret;
 }
 
+/* "in_flight: N" of the driver's debugfs ring file, or -1. */
+int tma_debugfs_in_flight(void)
+{
+	glob_t g;
+	int n = -1;
+
+	if (glob("/sys/kernel/debug/dri/*/ring", 0, NULL, &g))
+		return -1;
+	for (size_t i = 0; i < g.gl_pathc && n < 0; i++) {
+		FILE *f = fopen(g.gl_pathv[i], "r");
+		char line[128];
+
+		while (f && fgets(line, sizeof(line), f))
+			if (sscanf(line, "in_flight: %d", &n) == 1)
+				break;
+		if (f)
+			fclose(f);
+	}
+	globfree(&g);
+	return n;
+}
+
 /* One process of the concurrency test: its own file, layer and results. */
 int tma_worker(unsigned int seed, unsigned int njobs)
 {
