@@ -130,6 +130,7 @@ module tma_layer #(
   logic [31:0] kcap_q;        // k per chunk
   logic        single_q;      // the whole reduction is one chunk
   logic [31:0] rw_q;          // lane words per group
+  logic [31:0] iw_c;          // index words per group (2:4)
   logic [15:0] g_q;           // groups resident per super-group
   logic [15:0] l_q;           // lanes per group
   logic [4:0]  l_log_q;
@@ -188,7 +189,7 @@ module tma_layer #(
   cstate_e     c_q;
   logic        ch_q;
   logic [15:0] cg_q;
-  logic [31:0] ks_q, nsteps_q, cwbase_q;
+  logic [31:0] ks_q, nsteps_q, cwbase_q, ciwbase_q;
   logic        cfirst_q, clast_q;
   logic [63:0] cpix_q;
 
@@ -214,6 +215,10 @@ module tma_layer #(
   logic [63:0] eaddr_q;
 
   // ---- derived combinational values ------------------------------------------
+
+  // 2:4 int8 reads half an index word per step, so its groups' index rows
+  // are packed at half the value rows' pitch (more groups fit).
+  assign iw_c = mode_q == WMODE_SPARSE8 ? (rw_q + 1) >> 1 : rw_q;
 
   logic [31:0] kn_c;          // next chunk length
   always_comb begin
@@ -314,7 +319,7 @@ module tma_layer #(
           rd_off_nib_o  = nib[0];
         end else begin
           rd_len_nib_o  = kn_q >> 1;
-          rd_dst_byte_o = DstBw'(32'(grp_q) * rw_q * R);
+          rd_dst_byte_o = DstBw'(32'(grp_q) * iw_c * R);
           rd_off_o      = 64'(off_i[OPND_WGT]) + idxbase_q + (wx_c >> 2);
         end
       end
@@ -432,12 +437,13 @@ module tma_layer #(
         end
         P_GCALC: begin
           // g_q = how many groups' rows fit a lane buffer (and exist), <= MaxGroups.
-          logic [31:0] cap, nxt;
-          cap = cfg.sparse ? WcapS : WcapD;
-          nxt = gacc_q + rw_q;
+          logic [31:0] nxt, nxti;
+          nxt  = gacc_q + rw_q;
+          nxti = (32'(g_q) + 32'd1) * iw_c;
           if (gacc_q == 0) begin
             gacc_q <= rw_q;
-          end else if (!single_q || cfg.dw || g_q == 16'(MaxGroups) || nxt > cap ||
+          end else if (!single_q || cfg.dw || g_q == 16'(MaxGroups) || nxt > WcapD ||
+                       (cfg.sparse && nxti > WcapS) ||
                        (32'(g_q) << l_log_q) >= 32'(cfg.out_c)) begin
             oc0_q <= '0;
             q0_q  <= '0;
@@ -716,7 +722,7 @@ module tma_layer #(
     act_raddr   = {ch_q, (ActRaW - 1)'(abyte_c >> LogAW)};
     w_re        = issue_c;
     w_raddr     = LaneRaW'(cwbase_q + ks_q);
-    i_raddr     = IdxRaW'(cwbase_q + (mode_q == WMODE_SPARSE8 ? ks_q >> 1 : ks_q));
+    i_raddr     = IdxRaW'(ciwbase_q + (mode_q == WMODE_SPARSE8 ? ks_q >> 1 : ks_q));
   end
 
   // Stage 1 (buffer data valid): what the array takes this cycle.
@@ -727,7 +733,7 @@ module tma_layer #(
   always_ff @(posedge clk_i or negedge rst_ni) begin
     if (!rst_ni) begin
       c_q <= C_IDLE;
-      {ch_q, cg_q, ks_q, nsteps_q, cwbase_q, cfirst_q, clast_q, cpix_q} <= '0;
+      {ch_q, cg_q, ks_q, nsteps_q, cwbase_q, ciwbase_q, cfirst_q, clast_q, cpix_q} <= '0;
       {s1_valid_q, s1_first_q, s1_last_q, s1_ihalf_q, s1_full_q, s1_slice_q, s1_nibs_q} <= '0;
       {pend_pix_q, pend_oc_q, pend_grp_q, pend_n_q, hold_resv_q} <= '0;
     end else begin
@@ -746,6 +752,7 @@ module tma_layer #(
           ks_q     <= '0;
           cg_q     <= cg_q + 16'd1;
           cwbase_q <= cwbase_q + rw_q;
+          ciwbase_q <= ciwbase_q + iw_c;
         end
         if (out_step_c) begin
           hold_resv_q <= 1'b1;
@@ -767,6 +774,7 @@ module tma_layer #(
         cg_q     <= '0;
         ks_q     <= '0;
         cwbase_q <= '0;
+        ciwbase_q <= '0;
         nsteps_q <= (hkn_q[ch_q] + (32'd1 << kpc_log_q) - 1) >> kpc_log_q;
         cfirst_q <= hfirst_q[ch_q];
         clast_q  <= hlast_q[ch_q];
