@@ -17,6 +17,14 @@ while [ ! -e /dev/dri/renderD128 ] && [ $i -lt 50 ]; do sleep 0.1; i=$((i + 1));
 
 # vgem only while the selftests run: its fences feed the in-syncobj test.
 for m in $(cat /vgem.list); do insmod "/modules/$m" || echo "TMA-RESULT insmod-$m 1"; done
+# run-qemu.sh adds a second ivshmem device with no tmsim behind it (zeroed
+# shared memory): probe must leave it alone and bind only the TMA.
+nivs=$(grep -l 0x1110 /sys/bus/pci/devices/*/device | wc -l)
+nbound=$(ls -d /sys/bus/pci/drivers/tmaccel/0000:* | wc -l)
+echo "ivshmem devices: $nivs, bound to tmaccel: $nbound"
+[ "$nivs" = 2 ] && [ "$nbound" = 1 ] && dmesg | grep -q 'ivshmem without the tmsim mailbox'
+result pci-refuses-other-ivshmem $?
+
 echo TMA-SELFTEST-BEGIN
 /tma_test
 result selftests $?

@@ -8,6 +8,7 @@ KVER=$2
 here=$(dirname "$0")
 tag=tma-$$-$(date +%s)
 ram=/dev/shm/$tag-ram
+plain=/dev/shm/$tag-plain
 sock=/tmp/$tag.sock
 log=$B/driver/qemu.log
 simlog=$B/driver/tmsim.log
@@ -16,7 +17,7 @@ mkdir -p build
 
 cleanup() {
 	[ -n "${simpid:-}" ] && kill "$simpid" 2>/dev/null && wait "$simpid" 2>/dev/null
-	rm -f "$ram" "$sock"
+	rm -f "$ram" "$plain" "$sock"
 }
 trap cleanup EXIT INT TERM
 
@@ -31,6 +32,8 @@ start=$(date +%s)
 timeout 240 qemu-system-x86_64 -machine q35,memory-backend=ram0 -accel tcg -m 512M -smp 1 \
 	-object memory-backend-file,id=ram0,size=512M,mem-path="$ram",share=on \
 	-chardev socket,path="$sock",id=ivs -device ivshmem-doorbell,chardev=ivs,vectors=1 \
+	-object memory-backend-file,id=plain,size=64K,mem-path="$plain",share=on \
+	-device ivshmem-plain,memdev=plain \
 	-kernel "/boot/vmlinuz-$KVER" -initrd "$B/driver/initramfs.cpio.gz" \
 	-append "console=ttyS0 quiet loglevel=4 panic=-1" -nographic -no-reboot \
 	</dev/null >"$log" 2>&1

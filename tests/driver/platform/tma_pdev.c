@@ -22,8 +22,32 @@
 #include <linux/pci.h>
 #include <linux/platform_device.h>
 
+#include "../../../driver/tma_cosim.h"
+
 #define IVSHMEM_VENDOR 0x1af4
 #define IVSHMEM_DEVICE 0x1110
+
+/* The ivshmem device tmsim serves (the guest may have others): a reference. */
+static struct pci_dev *tma_pdev_find_cosim(void)
+{
+	struct pci_dev *pci = NULL;
+
+	while ((pci = pci_get_device(IVSHMEM_VENDOR, IVSHMEM_DEVICE, pci))) {
+		void __iomem *shm;
+		u32 magic;
+
+		if (pci_resource_len(pci, 2) < TMA_COSIM_SHM_SIZE)
+			continue;
+		shm = ioremap(pci_resource_start(pci, 2), TMA_COSIM_SHM_SIZE);
+		if (!shm)
+			continue;
+		magic = readl(shm + TMA_COSIM_MBOX);
+		iounmap(shm);
+		if (magic == TMA_COSIM_MBOX_MAGIC)
+			return pci;
+	}
+	return NULL;
+}
 
 static struct platform_device *tma_pdev;
 static int tma_pdev_irq;
@@ -34,7 +58,7 @@ MODULE_PARM_DESC(warn, "only WARN and fail to load: proves the guest's dmesg che
 
 static int __init tma_pdev_init(void)
 {
-	struct pci_dev *pci = pci_get_device(IVSHMEM_VENDOR, IVSHMEM_DEVICE, NULL);
+	struct pci_dev *pci = tma_pdev_find_cosim();
 	struct resource res[2];
 	int ret;
 
