@@ -147,6 +147,21 @@ void tma_job_write_desc(struct tma_job *job, void *desc)
 	d->done_offset = cpu_to_le32(job->done_offset);
 }
 
+/*
+ * Debian's 6.1 drm_sched signals the finished fence (the one syncobjs, BO
+ * fences and sync_files carry) without the hardware fence's error: set it
+ * there too, before the hardware fence's signal lets drm_sched signal it.
+ * Only for a job's last run (a run cancelled by a reset runs again).
+ */
+static void tma_job_set_fence_error(struct tma_job *job, int error)
+{
+	struct dma_fence *finished = &job->base.s_fence->finished;
+
+	dma_fence_set_error(job->hw_fence, error);
+	if (!test_bit(DMA_FENCE_FLAG_SIGNALED_BIT, &finished->flags))
+		dma_fence_set_error(finished, error);
+}
+
 void tma_job_complete(struct tma_job *job)
 {
 	struct tma_done *d = job->kbuf + job->done_offset;
@@ -160,7 +175,7 @@ void tma_job_complete(struct tma_job *job)
 		atomic_inc(&job->tdev->jobs_ok);
 	} else {
 		atomic_inc(&job->tdev->jobs_failed);
-		dma_fence_set_error(job->hw_fence, -EIO);
+		tma_job_set_fence_error(job, -EIO);
 	}
 	dma_fence_signal(job->hw_fence);
 }
@@ -173,9 +188,12 @@ void tma_job_cancel(struct tma_job *job, int error, bool final)
 {
 	if (dma_fence_is_signaled(job->hw_fence))
 		return;
-	if (final)
+	if (final) {
 		tma_job_set_status(job, DRM_TMA_STATUS_CANCELED, NULL);
-	dma_fence_set_error(job->hw_fence, error);
+		tma_job_set_fence_error(job, error);
+	} else {
+		dma_fence_set_error(job->hw_fence, error);
+	}
 	dma_fence_signal(job->hw_fence);
 }
 

@@ -97,12 +97,13 @@ result rmmod-hung-in-flight $ok
 
 ok=0
 /tma_burst inject hang || ok=1
-/tma_burst 24 hold >/dev/null &
+/tma_burst 24 hold hung &
 pid=$!
 sleep 0.5
 grep -q '^in_flight: [1-9]' "$(ringdir)ring" || ok=1
 echo "$dev" >/sys/bus/pci/drivers/tmaccel/unbind || ok=1
-# tma_burst hold exits 0 only if its ioctls fail with ENODEV after the unbind.
+# tma_burst hold exits 0 only if its ioctls fail with ENODEV after the
+# unbind and the last job's fence (a sync_file) ended with an error.
 wait $pid || ok=1
 echo "$dev" >/sys/bus/pci/drivers/tmaccel/bind || ok=1
 wait_node

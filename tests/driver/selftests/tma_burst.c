@@ -5,8 +5,9 @@
  * rmmod cycles). With "check" it waits for the last job and compares its
  * output with the reference instead. "tma_burst N nullrt" times N null
  * jobs (END only) one after the other, submit to BO idle, and prints the
- * mean round trip. "tma_burst N hold" keeps the file open for 2 s (the
- * device is unbound meanwhile) and then requires ENODEV from the node.
+ * mean round trip. "tma_burst N hold [hung]" keeps the file open for 2 s
+ * (the device is unbound meanwhile), then requires ENODEV from the node and
+ * an ended fence of the last job (see hold()).
  * "tma_burst probe" only checks GET_PARAM (the TMA1 ID, major version 1)
  * and a BO written and read back through mmap: the platform front end's
  * instance over tmsim's register image cannot run jobs (guest-init.sh).
@@ -19,8 +20,10 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <poll.h>
 #include <unistd.h>
 #include <sys/ioctl.h>
+#include <linux/sync_file.h>
 
 #include "tma_util.h"
 
@@ -70,6 +73,48 @@ static int probe(int fd)
 	return 0;
 }
 
+/*
+ * "hold": queue @n jobs, the last with an out-syncobj exported as a
+ * sync_file (which lives on without the device), and keep the file open
+ * while the device is unbound under it (guest-init.sh). Afterwards the node
+ * must answer ENODEV, and the last job's fence must have ended: with an
+ * error if the jobs were stuck on a hung device (@hung), at all otherwise.
+ */
+static int hold(int fd, struct tma_fc *fc, int n, int hung)
+{
+	struct drm_tma_get_param p = { .param = DRM_TMA_PARAM_DEVICE_ID };
+	struct drm_syncobj_handle h = { .flags = DRM_SYNCOBJ_HANDLE_TO_FD_FLAGS_EXPORT_SYNC_FILE };
+	struct sync_file_info info = { 0 };
+	struct pollfd pfd = { .events = POLLIN };
+	uint32_t so;
+
+	if (tma_syncobj_create(fd, &so))
+		return 1;
+	for (int i = 0; i < n; i++)
+		if (tma_fc_submit_sync(fd, fc, 2, NULL, i == n - 1 ? so : 0)) {
+			perror("tma_burst: submit");
+			return 1;
+		}
+	h.handle = so;
+	if (ioctl(fd, DRM_IOCTL_SYNCOBJ_HANDLE_TO_FD, &h)) {
+		perror("tma_burst: export sync_file");
+		return 1;
+	}
+	sleep(2);
+	if (ioctl(fd, DRM_IOCTL_TMA_GET_PARAM, &p) != -1 || errno != ENODEV ||
+	    tma_fc_submit(fd, fc, 2, NULL) != -1 || errno != ENODEV) {
+		fprintf(stderr, "tma_burst: node still answers after unbind\n");
+		return 1;
+	}
+	pfd.fd = h.fd;
+	if (poll(&pfd, 1, 2000) != 1 || ioctl(h.fd, SYNC_IOC_FILE_INFO, &info)) {
+		fprintf(stderr, "tma_burst: the last job's fence never ended after unbind\n");
+		return 1;
+	}
+	printf("tma_burst: last job's fence status %d after unbind\n", info.status);
+	return hung ? info.status >= 0 : info.status == 0;
+}
+
 int main(int argc, char **argv)
 {
 	int n = argc > 1 ? atoi(argv[1]) : 16;
@@ -91,6 +136,8 @@ int main(int argc, char **argv)
 	tma_fc_fill(&fc, 1);
 	if (argc > 2 && !strcmp(argv[2], "nullrt"))
 		return null_round_trip(fd, &fc, n);
+	if (argc > 2 && !strcmp(argv[2], "hold"))
+		return hold(fd, &fc, n, argc > 3 && !strcmp(argv[3], "hung"));
 	for (int i = 0; i < n; i++)
 		if (tma_fc_submit(fd, &fc, 2, NULL)) {
 			perror("tma_burst: submit");
@@ -104,20 +151,6 @@ int main(int argc, char **argv)
 		if (tma_wait_job(fd, &fc, &st) || st.status != TMA_OK ||
 		    memcmp(want, fc.out, sizeof(want))) {
 			fprintf(stderr, "tma_burst: last job wrong (status %u)\n", st.status);
-			return 1;
-		}
-	}
-	/*
-	 * "hold": keep the file open while the device is unbound under it;
-	 * after that the node must answer ENODEV, not run or hang.
-	 */
-	if (argc > 2 && !strcmp(argv[2], "hold")) {
-		struct drm_tma_get_param p = { .param = DRM_TMA_PARAM_DEVICE_ID };
-
-		sleep(2);
-		if (ioctl(fd, DRM_IOCTL_TMA_GET_PARAM, &p) != -1 || errno != ENODEV ||
-		    tma_fc_submit(fd, &fc, 2, NULL) != -1 || errno != ENODEV) {
-			fprintf(stderr, "tma_burst: node still answers after unbind\n");
 			return 1;
 		}
 	}

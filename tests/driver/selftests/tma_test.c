@@ -340,16 +340,22 @@ TEST_F(tma, dma_fault_is_job_error)
 	struct tma_fc fc;
 	struct drm_tma_job_status st;
 
+	uint32_t so;
+
 	ASSERT_EQ(0, tma_fc_setup(self->fd, &fc, 2, 8, 4));
 	tma_fc_fill(&fc, 5);
+	ASSERT_EQ(0, tma_syncobj_create(self->fd, &so));
 	ASSERT_EQ(0, tma_inject(0, 1 + TMA_FC_REGION_WGT));
-	ASSERT_EQ(0, tma_fc_submit(self->fd, &fc, 2, NULL));
+	ASSERT_EQ(0, tma_fc_submit_sync(self->fd, &fc, 2, NULL, so));
 	ASSERT_EQ(0, tma_wait_job(self->fd, &fc, &st));
 	EXPECT_EQ(TMA_ERR_BUS, st.status);
 	EXPECT_EQ((uint32_t)TMA_OPND_WGT, (st.err_info >> TMA_ERR_INFO_OPND_SHIFT) & 0xf);
-	ASSERT_EQ(0, tma_fc_submit(self->fd, &fc, 2, NULL));
+	/* The out-syncobj's fence carries the failure too, not just JOB_STATUS. */
+	EXPECT_EQ(-EIO, tma_syncobj_status(self->fd, so));
+	ASSERT_EQ(0, tma_fc_submit_sync(self->fd, &fc, 2, NULL, so));
 	ASSERT_EQ(0, tma_wait_job(self->fd, &fc, &st));
 	EXPECT_EQ(TMA_OK, st.status);
+	EXPECT_EQ(1, tma_syncobj_status(self->fd, so));
 }
 
 /* A hung device: timeout, reset, the job fails with TIMEOUT, the next succeeds. */

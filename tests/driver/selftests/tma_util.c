@@ -16,6 +16,7 @@
 #include <time.h>
 #include <unistd.h>
 #include <linux/dma-buf.h>
+#include <linux/sync_file.h>
 
 #include "tma_cosim.h"
 #include "tma_util.h"
@@ -247,6 +248,26 @@ int tma_syncobj_wait(int fd, uint32_t h, unsigned int ms)
 	};
 
 	return ioctl(fd, DRM_IOCTL_SYNCOBJ_WAIT, &w) ? -errno : 0;
+}
+
+/*
+ * The state of syncobj @h's fence, read through a sync_file: 1 signaled,
+ * 0 pending, a negative errno when the job failed. 2 if it cannot be read.
+ */
+int tma_syncobj_status(int fd, uint32_t h)
+{
+	struct drm_syncobj_handle sh = {
+		.handle = h,
+		.flags = DRM_SYNCOBJ_HANDLE_TO_FD_FLAGS_EXPORT_SYNC_FILE,
+	};
+	struct sync_file_info info = { 0 };
+	int ret;
+
+	if (ioctl(fd, DRM_IOCTL_SYNCOBJ_HANDLE_TO_FD, &sh))
+		return 2;
+	ret = ioctl(sh.fd, SYNC_IOC_FILE_INFO, &info) ? 2 : info.status;
+	close(sh.fd);
+	return ret;
 }
 
 /* Ask tmsim to misbehave at the next doorbell (the page the driver never uses). */

@@ -49,6 +49,7 @@ int tma_syncobj_wait(int fd, uint32_t h, unsigned int ms);
 int tma_vgem_fence(int fd, uint32_t syncobj, struct tma_vgem *v);
 int tma_vgem_signal(struct tma_vgem *v);
 int tma_debugfs_in_flight(void);
+int tma_syncobj_status(int fd, uint32_t h);
 int tma_inject(uint32_t hang, uint32_t bus_error_region);
 int tma_worker(unsigned int seed, unsigned int njobs);
 
