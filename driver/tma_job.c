@@ -305,6 +305,14 @@ static void tma_job_free(struct drm_sched_job *sched_job)
 	struct tma_device *tdev = job->tdev;
 	u32 i;
 
+	/*
+	 * drm_sched holds the last run's hardware fence (s_fence->parent) until
+	 * the finished fence is released, which a sync_file can delay past
+	 * rmmod: releasing it then reads this module's fence ops (an Oops).
+	 * The job is done and off the pending list, nothing reads parent any
+	 * more: drop that reference now.
+	 */
+	dma_fence_put(xchg(&sched_job->s_fence->parent, NULL));
 	drm_sched_job_cleanup(sched_job);
 	/* A job that never reached the device still ends with a status. */
 	if (!job->hw_fence)

@@ -74,6 +74,8 @@ result unbind-rebind-in-flight $ok
 # tmsim hangs it at the next doorbell and the module's timeout is long
 # enough that no reset comes first. in_flight in debugfs proves the jobs are
 # on the ring when the device goes; the reload or rebind must work after.
+# must CMD...: run a step of the current check; a failure fails the check.
+must() { "$@" || { echo "step failed: $*"; ok=1; }; }
 ringdir() {
 	ls -d /sys/kernel/debug/dri/*/ 2>/dev/null | while read -r x; do
 		[ -e "$x/ring" ] && echo "$x"; done | head -n 1
@@ -111,12 +113,28 @@ wait_node
 rmmod tmaccel && insmod /tmaccel.ko $TMO || ok=1
 result unbind-hung-in-flight $ok
 
+# A sync_file of a finished job held across rmmod and dropped after it: the
+# job's fences must not need tmaccel's code any more (this was an Oops in
+# dma_fence_release of the hardware fence).
+ok=0
+rm -f /tmp/keepfence.ready /tmp/keepfence.go
+/tma_burst 1 keepfence &
+pid=$!
+i=0
+while [ ! -e /tmp/keepfence.ready ] && [ $i -lt 100 ]; do sleep 0.05; i=$((i + 1)); done
+must rmmod tmaccel
+touch /tmp/keepfence.go
+must wait $pid
+must insmod /tmaccel.ko $TMO
+wait_node
+must /tma_burst 2 check
+result rmmod-with-sync-file-held $ok
+
 # The platform front end: tma_pdev.ko registers a platform device "tmaccel"
 # ("csr" = tmsim's register image, a software IRQ) with the PCI instance
 # unbound. It must probe, register a node that answers GET_PARAM and maps
 # BOs, and go away cleanly; it cannot run jobs (writes never reach tmsim).
 ok=0
-must() { "$@" || { echo "platform-probe-remove: failed: $*"; ok=1; }; }
 echo "$dev" >/sys/bus/pci/drivers/tmaccel/unbind || ok=1
 must insmod /tma_pdev.ko
 wait_node

@@ -8,6 +8,8 @@
  * mean round trip. "tma_burst N hold [hung]" keeps the file open for 2 s
  * (the device is unbound meanwhile), then requires ENODEV from the node and
  * an ended fence of the last job (see hold()).
+ * "tma_burst 1 keepfence" holds a finished job's fence as a sync_file
+ * across rmmod (see keepfence()).
  * "tma_burst probe" only checks GET_PARAM (the TMA1 ID, major version 1)
  * and a BO written and read back through mmap: the platform front end's
  * instance over tmsim's register image cannot run jobs (guest-init.sh).
@@ -115,6 +117,47 @@ static int hold(int fd, struct tma_fc *fc, int n, int hung)
 	return hung ? info.status >= 0 : info.status == 0;
 }
 
+static int wait_for_file(const char *path)
+{
+	for (int i = 0; i < 100; i++) {
+		if (!access(path, F_OK))
+			return 0;
+		usleep(50 * 1000);
+	}
+	return 1;
+}
+
+/*
+ * "keepfence": a job's out-syncobj exported as a sync_file outlives the
+ * node: close every DRM handle and the fd, create /tmp/keepfence.ready,
+ * wait for /tmp/keepfence.go (guest-init.sh removes the module meanwhile),
+ * then drop the sync_file, the last reference to the job's fences.
+ */
+static int keepfence(int fd, struct tma_fc *fc)
+{
+	struct drm_syncobj_handle h = { .flags = DRM_SYNCOBJ_HANDLE_TO_FD_FLAGS_EXPORT_SYNC_FILE };
+	struct drm_tma_job_status st;
+	uint32_t so;
+	FILE *f;
+
+	if (tma_syncobj_create(fd, &so) || tma_fc_submit_sync(fd, fc, 2, NULL, so) ||
+	    tma_wait_job(fd, fc, &st) || st.status != TMA_OK)
+		return 1;
+	h.handle = so;
+	if (ioctl(fd, DRM_IOCTL_SYNCOBJ_HANDLE_TO_FD, &h))
+		return 1;
+	tma_fc_free(fd, fc);
+	close(fd);
+	f = fopen("/tmp/keepfence.ready", "w");
+	if (!f)
+		return 1;
+	fclose(f);
+	if (wait_for_file("/tmp/keepfence.go"))
+		return 1;
+	close(h.fd);
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	int n = argc > 1 ? atoi(argv[1]) : 16;
@@ -134,6 +177,8 @@ int main(int argc, char **argv)
 		return 1;
 	}
 	tma_fc_fill(&fc, 1);
+	if (argc > 2 && !strcmp(argv[2], "keepfence"))
+		return keepfence(fd, &fc);
 	if (argc > 2 && !strcmp(argv[2], "nullrt"))
 		return null_round_trip(fd, &fc, n);
 	if (argc > 2 && !strcmp(argv[2], "hold"))
