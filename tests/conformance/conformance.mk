@@ -9,7 +9,7 @@ CONF_BIN      := $(BUILD)/conformance/onnx_conformance
 CONF_NODE_DIR := /usr/share/libonnx-testdata/data/node
 CONF_SRCS     := tests/conformance/onnx_conformance.c \
                  $(filter-out %/tmc.c %/inspect.c,$(wildcard userspace/tools/tmc/*.c)) \
-                 $(BUILD)/gen/onnx.pb-c.c userspace/tools/tmrun/npy.c
+                 $(BUILD)/gen/onnx.pb-c.c userspace/tools/common/npy.c
 
 $(BUILD)/tests/conformance/onnx_conformance.o: $(BUILD)/gen/onnx.pb-c.h
 $(BUILD)/tests/conformance/onnx_conformance.o: CPPFLAGS += -I$(BUILD)/gen -Iuserspace/tools/tmc

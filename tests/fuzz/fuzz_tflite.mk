@@ -6,7 +6,7 @@
 FUZZ_TFLITE      := $(BUILD)/fuzz/fuzz_tflite
 FUZZ_TFLITE_SRCS  = tests/fuzz/fuzz_tflite.c $(filter-out %/tmc.c %/inspect.c, \
                     $(wildcard userspace/tools/tmc/*.c)) $(BUILD)/gen/onnx.pb-c.c \
-                    userspace/tools/tmrun/npy.c
+                    userspace/tools/common/npy.c
 
 ifneq ($(shell command -v $(FUZZ_CC) 2>/dev/null),)
 CHECK_TARGETS += fuzz-tflite

@@ -4,5 +4,6 @@
 # neither cli/ file.
 UNIT_TESTS               += test_tmc_compress
 test_tmc_compress_SRCS   := tests/tmc/test_tmc_compress.c tests/tmc/onnx_build.c \
-                            $(TMC_LIB_SRCS) $(wildcard userspace/tools/tmc/cli/*.c)
+                            $(TMC_LIB_SRCS) $(wildcard userspace/tools/tmc/cli/*.c) \
+                            userspace/tools/common/json.c
 test_tmc_compress_LDLIBS := -lprotobuf-c -lfdt

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: MIT
-/* Unit tests for tmrun's .npy reader and writer (userspace/tools/tmrun/npy.c). */
+/* Unit tests for tmrun's .npy reader and writer (userspace/tools/common/npy.c). */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -7,7 +7,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 #include "tm_priv.h"
-#include "tools/tmrun/npy.h"
+#include "tools/common/npy.h"
 #include "tm_test.h"
 
 static uint8_t file[4096];

@@ -13,7 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "compress.h"
-#include "tools/tmrun/npy.h"
+#include "tools/common/npy.h"
 
 void tmc_calib_free(struct tmc_calib *c)
 {

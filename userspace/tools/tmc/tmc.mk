@@ -8,7 +8,7 @@ TMC_PROTO := /usr/include/onnx/onnx.proto
 
 TOOLS      += tmc
 tmc_SRCS   := $(wildcard userspace/tools/tmc/*.c) $(TMC_GEN)/onnx.pb-c.c \
-              userspace/tools/tmrun/npy.c
+              userspace/tools/common/npy.c
 tmc_LDLIBS := -lprotobuf-c
 
 $(TMC_GEN)/onnx.pb-c.c $(TMC_GEN)/onnx.pb-c.h &: $(TMC_PROTO)

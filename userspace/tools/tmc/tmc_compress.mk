@@ -6,7 +6,7 @@
 DEPS_APT += libfdt-dev
 
 TMC_CLI_SRCS := $(wildcard userspace/tools/tmc/cli/*.c)
-tmc_SRCS     += $(TMC_CLI_SRCS)
+tmc_SRCS     += $(TMC_CLI_SRCS) userspace/tools/common/json.c
 tmc_LDLIBS   += -lfdt
 
 $(patsubst %.c,$(BUILD)/%.o,$(TMC_CLI_SRCS)): $(TMC_GEN)/onnx.pb-c.h

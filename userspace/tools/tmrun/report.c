@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "tmrun.h"
+#include "tools/common/json.h"
 
 #define SHOW_ALL_MAX 32  /* outputs up to this many elements are printed whole */
 #define SUMMARY_HEAD 8
@@ -273,30 +274,6 @@ void report_text(FILE *f, const struct tmrun_result *r)
 }
 
 /* ---- JSON ---------------------------------------------------------------- */
-
-static void json_str(FILE *f, const char *s)
-{
-	fputc('"', f);
-	for (; s && *s; s++) {
-		unsigned char c = (unsigned char)*s;
-		if (c == '"' || c == '\\')
-			fprintf(f, "\\%c", c);
-		else if (c < 0x20)
-			fprintf(f, "\\u%04x", c);
-		else
-			fputc(c, f);
-	}
-	fputc('"', f);
-}
-
-/* JSON has no NaN or infinity. */
-static void json_num(FILE *f, double x)
-{
-	if (isfinite(x))
-		fprintf(f, "%.9g", x);
-	else
-		fputs("null", f);
-}
 
 static void json_shape(FILE *f, const int32_t *shape, unsigned rank)
 {

@@ -11,7 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
-#include "npy.h"
+#include "tools/common/npy.h"
 #include "tmrun.h"
 
 #define MAX_FILES 64

@@ -16,6 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "compress.h"
+#include "tools/common/json.h"
 
 void tmc_compress_free(struct tmc_compress *cs)
 {
@@ -172,30 +173,6 @@ out:
 }
 
 /* ---- report.json ------------------------------------------------------ */
-
-static void json_str(FILE *f, const char *s)
-{
-	fputc('"', f);
-	for (; *s; s++) {
-		unsigned char c = (unsigned char)*s;
-		if (c == '"' || c == '\\')
-			fprintf(f, "\\%c", c);
-		else if (c < 0x20)
-			fprintf(f, "\\u%04x", c);
-		else
-			fputc(c, f);
-	}
-	fputc('"', f);
-}
-
-/* A finite number, or null (JSON has no infinity). */
-static void json_num(FILE *f, double v)
-{
-	if (isfinite(v))
-		fprintf(f, "%.9g", v);
-	else
-		fputs("null", f);
-}
 
 static double sqnr_db(double signal, double noise)
 {
