@@ -663,40 +663,34 @@ static int pool_prepare(struct tm_op_ctx *ctx, size_t *scratch)
 	return 0;
 }
 
-static int max_pool_eval(struct tm_op_ctx *ctx)
+/* One body for both pools: @avg picks the reduction, the state the kernel. */
+static int pool_eval(struct tm_op_ctx *ctx, int avg)
 {
 	const struct nn_state *s = ctx->state;
+	const void *in = ctx->in[0]->data;
+	void *out = ctx->out[0]->data;
 
 	if (s->ops && s->int8)
-		tm_fast_pool_int8(s->ops, 0, &s->pool, s->q.act_min, s->q.act_max,
-				  ctx->in[0]->data, ctx->out[0]->data, ctx->scratch);
+		tm_fast_pool_int8(s->ops, avg, &s->pool, s->q.act_min, s->q.act_max, in, out,
+				  ctx->scratch);
 	else if (s->ops)
-		tm_fast_pool_f32(s->ops, 0, &s->pool, ctx->in[0]->data, ctx->out[0]->data,
-				 ctx->scratch);
+		tm_fast_pool_f32(s->ops, avg, &s->pool, in, out, ctx->scratch);
 	else if (s->int8)
-		tm_max_pool_int8_ref(&s->pool, s->q.act_min, s->q.act_max, ctx->in[0]->data,
-				     ctx->out[0]->data);
+		(avg ? tm_avg_pool_int8_ref : tm_max_pool_int8_ref)(&s->pool, s->q.act_min,
+								    s->q.act_max, in, out);
 	else
-		tm_max_pool_f32_ref(&s->pool, ctx->in[0]->data, ctx->out[0]->data);
+		(avg ? tm_avg_pool_f32_ref : tm_max_pool_f32_ref)(&s->pool, in, out);
 	return 0;
+}
+
+static int max_pool_eval(struct tm_op_ctx *ctx)
+{
+	return pool_eval(ctx, 0);
 }
 
 static int avg_pool_eval(struct tm_op_ctx *ctx)
 {
-	const struct nn_state *s = ctx->state;
-
-	if (s->ops && s->int8)
-		tm_fast_pool_int8(s->ops, 1, &s->pool, s->q.act_min, s->q.act_max,
-				  ctx->in[0]->data, ctx->out[0]->data, ctx->scratch);
-	else if (s->ops)
-		tm_fast_pool_f32(s->ops, 1, &s->pool, ctx->in[0]->data, ctx->out[0]->data,
-				 ctx->scratch);
-	else if (s->int8)
-		tm_avg_pool_int8_ref(&s->pool, s->q.act_min, s->q.act_max, ctx->in[0]->data,
-				     ctx->out[0]->data);
-	else
-		tm_avg_pool_f32_ref(&s->pool, ctx->in[0]->data, ctx->out[0]->data);
-	return 0;
+	return pool_eval(ctx, 1);
 }
 
 const struct tm_op_impl tm_op_conv_2d = { conv_prepare, conv_eval };
