@@ -3,7 +3,7 @@
 # model builder.
 TMC_LIB_SRCS := $(filter-out userspace/tools/tmc/tmc.c userspace/tools/tmc/inspect.c, \
                   $(wildcard userspace/tools/tmc/*.c)) $(BUILD)/gen/onnx.pb-c.c \
-                userspace/tools/tmrun/npy.c
+                userspace/tools/common/npy.c
 
 UNIT_TESTS      += test_tmc
 test_tmc_SRCS   := tests/tmc/test_tmc.c tests/tmc/onnx_build.c $(TMC_LIB_SRCS)
