@@ -170,8 +170,14 @@ extern struct pci_driver tma_pci_driver;
 
 static int __init tma_init(void)
 {
-	int ret = platform_driver_register(&tma_platform_driver);
+	int ret;
 
+	/* drm_sched would time every job out at once and reset in a loop. */
+	if (!tma_timeout_ms()) {
+		pr_err("tmaccel: timeout_ms must be at least 1\n");
+		return -EINVAL;
+	}
+	ret = platform_driver_register(&tma_platform_driver);
 	if (ret)
 		return ret;
 	ret = pci_register_driver(&tma_pci_driver);

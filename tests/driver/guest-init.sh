@@ -46,6 +46,9 @@ sh /guest-tmrun.sh $TMO
 
 # Remove and reload the module, with jobs in flight each time.
 ok=0
+rmmod tmaccel || ok=1
+insmod /tmaccel.ko timeout_ms=0 2>/dev/null && ok=1   # refused: would reset in a loop
+insmod /tmaccel.ko $TMO || ok=1
 for n in 1 2 3; do
 	/tma_burst 24 >/dev/null || ok=1
 	rmmod tmaccel || ok=1
