@@ -326,6 +326,7 @@ static void tma_job_free(struct drm_sched_job *sched_job)
 		dma_free_coherent(tdev->drm.dev, job->kbuf_size, job->kbuf, job->kbuf_dma);
 	kref_put(&job->tfile->ref, tma_file_release);
 	kfree(job);
+	drm_dev_put(&tdev->drm);
 }
 
 static const struct drm_sched_backend_ops tma_sched_ops = {
@@ -520,6 +521,12 @@ static struct tma_job *tma_job_alloc(struct tma_device *tdev, struct tma_file *t
 
 	if (!job)
 		return NULL;
+	/*
+	 * After an unbind, the last close frees the device while drm_sched's
+	 * work items may still free this file's killed jobs: each job keeps
+	 * the device (its scheduler, its struct device) until it is freed.
+	 */
+	drm_dev_get(&tdev->drm);
 	job->tdev = tdev;
 	job->tfile = tfile;
 	job->submitted = ktime_get();
@@ -539,6 +546,7 @@ static void tma_job_abort(struct tma_job *job, bool sched_inited)
 	kvfree(job->bos);
 	if (job->kbuf)
 		dma_free_coherent(job->tdev->drm.dev, job->kbuf_size, job->kbuf, job->kbuf_dma);
+	drm_dev_put(&job->tdev->drm);
 	kfree(job);
 }
 

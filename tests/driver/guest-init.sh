@@ -102,9 +102,10 @@ result rmmod-hung-in-flight $ok
 
 ok=0
 /tma_burst inject hang || ok=1
-/tma_burst 24 hold hung &
+# 100 jobs: 63 on the ring, the rest still queued in the file's entity.
+/tma_burst 100 hold hung &
 pid=$!
-sleep 0.5
+sleep 1
 grep -q '^in_flight: [1-9]' "$(ringdir)ring" || ok=1
 echo "$dev" >/sys/bus/pci/drivers/tmaccel/unbind || ok=1
 # tma_burst hold exits 0 only if its ioctls fail with ENODEV after the
