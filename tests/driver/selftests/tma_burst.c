@@ -189,7 +189,7 @@ int main(int argc, char **argv)
 			return 1;
 		}
 	if (argc > 2 && !strcmp(argv[2], "check")) {
-		struct drm_tma_job_status st;
+		struct drm_tma_job_status st = { 0 };
 		int8_t want[8 * 16];
 
 		tma_fc_reference(&fc, want);

@@ -378,7 +378,7 @@ int tma_debugfs_in_flight(void)
 /* One process of the concurrency test: its own file, layer and results. */
 int tma_worker(unsigned int seed, unsigned int njobs)
 {
-	struct drm_tma_job_status st;
+	struct drm_tma_job_status st = { 0 };
 	struct tma_fc fc;
 	int8_t want[256];
 	int fd = tma_open();
