@@ -4,7 +4,7 @@
  * the TMA device in one process.
  *
  *   tmsim --socket PATH --ram PATH --ram-size BYTES --dtb FILE
- *          [--engine model|rtl] [--pidfile FILE]
+ *          [--engine model|rtl] [--pidfile FILE] [--id VALUE]
  *
  * It creates the guest RAM file (QEMU maps it with memory-backend-file,
  * share=on), listens on PATH as QEMU's ivshmem server, and serves the
@@ -16,6 +16,10 @@
  * vIOMMU are guest physical addresses = offsets in the RAM file (guest RAM
  * must stay below QEMU's low-memory limit: at most 2 GiB).
  *
+ * --id (tests only) makes the image's ID register read VALUE instead of the
+ * device's own, so the guest can check that tmaccel refuses a device that
+ * is not a TMA1.
+ *
  * ivshmem protocol (QEMU docs/specs/ivshmem-spec): server to client only,
  * little-endian int64 messages, some with one fd. The daemon is peer 0,
  * guests are 1, 2, ...; a guest rings peer 0 to reach the device.
@@ -25,6 +29,7 @@
 #include <getopt.h>
 #include <poll.h>
 #include <signal.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -62,6 +67,8 @@ struct daemon {
 	uint32_t fault_jobs_done;/* JOBS_DONE when the bus fault was armed */
 	int fault_armed;
 	uint64_t msis, doorbells;
+	int id_override;     /* --id given: the image's ID register reads @id */
+	uint32_t id;
 };
 
 static volatile sig_atomic_t stop;
@@ -170,6 +177,8 @@ static void refresh_image(struct daemon *d)
 		img[image_regs[i] / 4] = tmsim_csr_read(d->sim, image_regs[i]);
 	for (uint32_t off = TMA_REG_PERF_CYCLES_LO; off <= TMA_REG_PERF_STALL_HI; off += 4)
 		img[off / 4] = tmsim_csr_read(d->sim, off);
+	if (d->id_override)
+		img[TMA_REG_ID / 4] = d->id;
 	__atomic_thread_fence(__ATOMIC_SEQ_CST);
 }
 
@@ -389,10 +398,23 @@ static int load_sim(struct daemon *d, const char *dtb_path, const char *engine)
 	return ret;
 }
 
+static int parse_u32(const char *s, uint32_t *out)
+{
+	unsigned long long v;
+	char *end;
+
+	errno = 0;
+	v = strtoull(s, &end, 0);
+	if (errno || end == s || *end || v > UINT32_MAX || *s == '-')
+		return -EINVAL;
+	*out = (uint32_t)v;
+	return 0;
+}
+
 static void usage(void)
 {
 	fprintf(stderr, "usage: tmsim --socket PATH --ram PATH --ram-size BYTES --dtb FILE "
-			"[--engine model|rtl] [--pidfile FILE]\n");
+			"[--engine model|rtl] [--pidfile FILE] [--id VALUE]\n");
 }
 
 int main(int argc, char **argv)
@@ -404,6 +426,7 @@ int main(int argc, char **argv)
 		{ "dtb", required_argument, NULL, 'd' },
 		{ "engine", required_argument, NULL, 'e' },
 		{ "pidfile", required_argument, NULL, 'p' },
+		{ "id", required_argument, NULL, 'i' },
 		{ NULL, 0, NULL, 0 },
 	};
 	const char *sock = NULL, *ram = NULL, *dtb = NULL, *engine = NULL, *pidfile = NULL;
@@ -419,6 +442,13 @@ int main(int argc, char **argv)
 		case 'd': dtb = optarg; break;
 		case 'e': engine = optarg; break;
 		case 'p': pidfile = optarg; break;
+		case 'i':
+			if (parse_u32(optarg, &d.id)) {
+				fprintf(stderr, "tmsim: --id %s: not a 32-bit number\n", optarg);
+				return 2;
+			}
+			d.id_override = 1;
+			break;
 		case 'z':
 			ram_size = strtoull(optarg, &end, 0);
 			if (*end == 'M')

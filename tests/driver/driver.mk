@@ -43,7 +43,7 @@ $(KSFT_DIR)/kselftest_harness.h:
 
 DRIVER_SELFTESTS := $(BUILD)/driver/tma_test $(BUILD)/driver/tma_burst
 $(DRIVER_SELFTESTS): $(KSFT_DIR)/kselftest_harness.h $(wildcard tests/driver/selftests/*.[ch]) \
-		     uapi/drm/tma_drm.h driver/tma_cosim.h
+		     uapi/drm/tma_drm.h driver/tma_cosim.h hw/regs/generated/tma_regs.h
 	$(MAKE) -C tests/driver/selftests KSFT_DIR=$(CURDIR)/$(KSFT_DIR) \
 		OUTPUT=$(CURDIR)/$(BUILD)/driver ROOT=$(CURDIR)
 

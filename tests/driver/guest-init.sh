@@ -17,13 +17,24 @@ while [ ! -e /dev/dri/renderD128 ] && [ $i -lt 50 ]; do sleep 0.1; i=$((i + 1));
 
 # vgem only while the selftests run: its fences feed the in-syncobj test.
 for m in $(cat /vgem.list); do insmod "/modules/$m" || echo "TMA-RESULT insmod-$m 1"; done
-# run-qemu.sh adds a second ivshmem device with no tmsim behind it (zeroed
-# shared memory): probe must leave it alone and bind only the TMA.
+# run-qemu.sh adds two more ivshmem devices: one with no tmsim behind it
+# (zeroed shared memory) and one whose tmsim reports ID 'TMA0' (tmsim --id).
+# Probe must leave both alone, say why, and bind only the TMA.
 nivs=$(grep -l 0x1110 /sys/bus/pci/devices/*/device | wc -l)
 nbound=$(ls -d /sys/bus/pci/drivers/tmaccel/0000:* | wc -l)
-echo "ivshmem devices: $nivs, bound to tmaccel: $nbound"
-[ "$nivs" = 2 ] && [ "$nbound" = 1 ] && dmesg | grep -q 'ivshmem without the tmsim mailbox'
+nnodes=$(for n in /sys/class/drm/renderD*; do readlink -f "$n/device/driver"; done |
+	grep -c '/tmaccel$')
+echo "ivshmem devices: $nivs, bound to tmaccel: $nbound, render nodes: $nnodes"
+[ "$nivs" = 3 ] && [ "$nbound" = 1 ] && [ "$nnodes" = 1 ] &&
+	dmesg | grep -q 'ivshmem without the tmsim mailbox'
 result pci-refuses-other-ivshmem $?
+# The wrong-ID device: one clear line naming it and the ID, no driver, no node.
+line=$(dmesg | grep 'ID register reads 0x544d4130, not a TMA (0x544d4131)')
+echo "$line"
+bad=$(echo "$line" | sed -n 's/.*tmaccel \(0000:[0-9a-f:.]*\): ID register.*/\1/p')
+[ -n "$bad" ] && [ "$(echo "$line" | wc -l)" = 1 ] && [ -e "/sys/bus/pci/devices/$bad" ] &&
+	[ ! -e "/sys/bus/pci/devices/$bad/driver" ] && [ ! -e "/sys/bus/pci/devices/$bad/drm" ]
+result pci-refuses-wrong-id $?
 
 echo TMA-SELFTEST-BEGIN
 /tma_test

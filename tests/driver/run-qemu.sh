@@ -10,23 +10,38 @@ tag=tma-$$-$(date +%s)
 ram=/dev/shm/$tag-ram
 plain=/dev/shm/$tag-plain
 sock=/tmp/$tag.sock
+# A second tmsim whose ID register reads 'TMA0': probe must refuse it.
+badram=/dev/shm/$tag-badram
+badsock=/tmp/$tag-bad.sock
 log=$B/driver/qemu.log
 simlog=$B/driver/tmsim.log
+badlog=$B/driver/tmsim-badid.log
 results=build/results.txt
 mkdir -p build
 
 cleanup() {
-	[ -n "${simpid:-}" ] && kill "$simpid" 2>/dev/null && wait "$simpid" 2>/dev/null
-	rm -f "$ram" "$plain" "$sock"
+	for p in ${simpid:-} ${badpid:-}; do kill "$p" 2>/dev/null && wait "$p" 2>/dev/null; done
+	rm -f "$ram" "$plain" "$sock" "$badram" "$badsock"
 }
 trap cleanup EXIT INT TERM
 
-"$B/bin/tmsim" --socket "$sock" --ram "$ram" --ram-size 512M \
-	--dtb "$B/dts/tma-sim.dtb" ${TMSIM_ENGINE:+--engine $TMSIM_ENGINE} 2>"$simlog" &
-simpid=$!
-i=0
-while [ ! -S "$sock" ] && [ $i -lt 100 ]; do sleep 0.05; i=$((i + 1)); done
-[ -S "$sock" ] || { echo "tmsim did not start:"; cat "$simlog"; echo "FAIL driver/qemu/tmsim-start" >>$results; exit 1; }
+# start_tmsim SOCKET LOG ARGS...: a tmsim in the background, up when its socket is.
+start_tmsim() {
+	s=$1 l=$2
+	shift 2
+	"$B/bin/tmsim" --socket "$s" --dtb "$B/dts/tma-sim.dtb" \
+		${TMSIM_ENGINE:+--engine $TMSIM_ENGINE} "$@" 2>"$l" &
+	started=$!
+	i=0
+	while [ ! -S "$s" ] && [ $i -lt 100 ]; do sleep 0.05; i=$((i + 1)); done
+	[ -S "$s" ] && return 0
+	echo "tmsim did not start:"; cat "$l"; echo "FAIL driver/qemu/tmsim-start" >>$results
+	exit 1
+}
+start_tmsim "$sock" "$simlog" --ram "$ram" --ram-size 512M
+simpid=$started
+start_tmsim "$badsock" "$badlog" --ram "$badram" --ram-size 1M --id 0x544d4130
+badpid=$started
 
 start=$(date +%s)
 timeout 240 qemu-system-x86_64 -machine q35,memory-backend=ram0 -accel tcg -m 512M -smp 1 \
@@ -34,6 +49,7 @@ timeout 240 qemu-system-x86_64 -machine q35,memory-backend=ram0 -accel tcg -m 51
 	-chardev socket,path="$sock",id=ivs -device ivshmem-doorbell,chardev=ivs,vectors=1 \
 	-object memory-backend-file,id=plain,size=64K,mem-path="$plain",share=on \
 	-device ivshmem-plain,memdev=plain \
+	-chardev socket,path="$badsock",id=ivsbad -device ivshmem-doorbell,chardev=ivsbad,vectors=1 \
 	-kernel "/boot/vmlinuz-$KVER" -initrd "$B/driver/initramfs.cpio.gz" \
 	-append "console=ttyS0 quiet loglevel=4 panic=-1" -nographic -no-reboot \
 	</dev/null >"$log" 2>&1

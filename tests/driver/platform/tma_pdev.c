@@ -23,18 +23,22 @@
 #include <linux/platform_device.h>
 
 #include "../../../driver/tma_cosim.h"
+#include "../../../hw/regs/generated/tma_regs.h"
 
 #define IVSHMEM_VENDOR 0x1af4
 #define IVSHMEM_DEVICE 0x1110
 
-/* The ivshmem device tmsim serves (the guest may have others): a reference. */
+/*
+ * The ivshmem device tmsim serves as a TMA1 (the guest has others, one a
+ * tmsim reporting another ID): a reference.
+ */
 static struct pci_dev *tma_pdev_find_cosim(void)
 {
 	struct pci_dev *pci = NULL;
 
 	while ((pci = pci_get_device(IVSHMEM_VENDOR, IVSHMEM_DEVICE, pci))) {
 		void __iomem *shm;
-		u32 magic;
+		u32 magic, id;
 
 		if (pci_resource_len(pci, 2) < TMA_COSIM_SHM_SIZE)
 			continue;
@@ -42,8 +46,9 @@ static struct pci_dev *tma_pdev_find_cosim(void)
 		if (!shm)
 			continue;
 		magic = readl(shm + TMA_COSIM_MBOX);
+		id = readl(shm + TMA_COSIM_CSR + TMA_REG_ID);
 		iounmap(shm);
-		if (magic == TMA_COSIM_MBOX_MAGIC)
+		if (magic == TMA_COSIM_MBOX_MAGIC && id == TMA_ID_MAGIC)
 			return pci;
 	}
 	return NULL;

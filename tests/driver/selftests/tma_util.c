@@ -19,6 +19,7 @@
 #include <linux/sync_file.h>
 
 #include "tma_cosim.h"
+#include "tma_regs.h"
 #include "tma_util.h"
 /* After libdrm's drm.h (through tma_util.h): vgem_drm.h's "drm.h" is then a no-op. */
 #include "vgem_drm.h"
@@ -270,7 +271,11 @@ int tma_syncobj_status(int fd, uint32_t h)
 	return ret;
 }
 
-/* Ask tmsim to misbehave at the next doorbell (the page the driver never uses). */
+/*
+ * Ask tmsim to misbehave at the next doorbell (the page the driver never
+ * uses), the tmsim whose ID register reads TMA1: the guest has another one
+ * that reports a wrong ID.
+ */
 int tma_inject(uint32_t hang, uint32_t bus_error_region)
 {
 	glob_t g;
@@ -292,7 +297,8 @@ int tma_inject(uint32_t hang, uint32_t bus_error_region)
 			continue;
 		mb = (void *)(shm + TMA_COSIM_MBOX);
 		f = (void *)(shm + TMA_COSIM_FAULT);
-		if (mb->magic == TMA_COSIM_MBOX_MAGIC) {
+		if (mb->magic == TMA_COSIM_MBOX_MAGIC &&
+		    *(volatile uint32_t *)(shm + TMA_COSIM_CSR + TMA_REG_ID) == TMA_ID_MAGIC) {
 			f->hang = hang;
 			f->bus_error_region = bus_error_region;
 			f->bad_status = 0;
