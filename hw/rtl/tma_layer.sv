@@ -148,8 +148,8 @@ module tma_layer #(
 
   // ---- producer state ----------------------------------------------------------
 
-  typedef enum logic [3:0] {
-    P_IDLE, P_SETUP, P_DIV, P_GCALC, P_SG, P_PARAM, P_WL, P_PIX, P_CHUNK,
+  typedef enum logic [4:0] {
+    P_IDLE, P_SETUP, P_DIV, P_GCALC, P_PPCHK, P_PPBUS, P_SG, P_PARAM, P_WL, P_PIX, P_CHUNK,
     P_HALF, P_PATCH, P_FIN, P_NSG, P_END, P_ABORT
   } pstate_e;
 
@@ -177,11 +177,32 @@ module tma_layer #(
   logic [LaneW-1:0] tlane_q;  // lane of TGT_WVAL/TGT_WIDX
   logic [1:0]  ropnd_q;       // operand of the DMA in flight
 
+  // Ping-pong weights (dense FC/conv whose reduction fits half a lane
+  // buffer, when the bus has room for it): the weight, index and parameter
+  // buffers are split in halves and the loader fills one half with
+  // super-group n+1 while n computes from the other, using the bus whenever
+  // the patch producer does not. Otherwise a super-group's weights load
+  // before its first MAC.
+  typedef enum logic [2:0] {L_IDLE, L_WAIT, L_PARAM, L_W, L_FIN} lstate_e;
+  lstate_e     ld_q;
+  logic        pp_q;          // this layer runs ping-pong
+  logic        ppoff_q;       // ping-pong refused (bus-bound), groups recounted
+  logic [16:0] ld_oc0_q;      // first channel of the super-group being loaded
+  logic        ld_half_q;
+  logic [15:0] ld_lane_q, ld_grp_q, ld_gs_q;
+  logic        ld_idxph_q;
+  logic        wfull_q [2];   // weight half loaded, until its last group is out
+  logic        sg_half_q;     // weight half of the producer's super-group
+
   // The two halves.
   logic        full_q [2];
   logic [31:0] hkn_q [2];
   logic        hfirst_q [2], hlast_q [2];
   logic [63:0] hpix_q [2];
+  // Super-group of each half's patch (the producer may run one ahead).
+  logic        hhalf_q [2], hsgend_q [2];
+  logic [16:0] hoc0_q [2];
+  logic [15:0] hgs_q [2];
 
   // ---- consumer / output state ----------------------------------------------------
 
@@ -192,6 +213,10 @@ module tma_layer #(
   logic [31:0] ks_q, nsteps_q, cwbase_q, ciwbase_q;
   logic        cfirst_q, clast_q;
   logic [63:0] cpix_q;
+  logic        chalf_q, csgend_q;
+  logic [16:0] coc0_q;
+  logic [15:0] cgs_q;
+  logic        pend_free_q, pend_half_q, hold_free_q, hold_half_q;
 
   logic        hold_resv_q, hold_full_q;
   logic [31:0] hold_acc_q [C];
@@ -233,6 +258,13 @@ module tma_layer #(
     nl_c = rem > 17'(l_q) ? l_q : rem[15:0];
   end
 
+  // Groups of the super-group starting at channel oc0 (the last may be short).
+  function automatic logic [15:0] sg_groups(input logic [16:0] oc0);
+    logic [31:0] n;
+    n = (32'(cfg.out_c) - 32'(oc0) + 32'(l_q) - 1) >> l_log_q;
+    sg_groups = n > 32'(g_q) ? g_q : n[15:0];
+  endfunction
+
   logic drained_c;
 
   // Producer: the next piece of the patch or of the weights.
@@ -251,20 +283,41 @@ module tma_layer #(
                 64'(ix_c[15:0]) * 64'(cfg.in_pix);
   end
 
+  // Weight loads come from the producer (P_PARAM, P_WL) or, in ping-pong
+  // mode, from the loader whenever the producer is not fetching a patch.
+  logic        ld_own_c;
+  pstate_e     ps_c;          // the requesting state (the loader's as P_PARAM/P_WL)
+  logic [16:0] w_oc0_c;
+  logic [15:0] w_grp_c, w_lane_c, w_gs_c;
+  logic        w_idxph_c, w_half_c;
+  logic [31:0] w_kb_c, w_kn_c;
+  always_comb begin
+    ld_own_c  = (ld_q == L_PARAM || ld_q == L_W) && p_q != P_PATCH && p_q != P_FIN;
+    ps_c      = !ld_own_c ? p_q : ld_q == L_PARAM ? P_PARAM : P_WL;
+    w_oc0_c   = ld_own_c ? ld_oc0_q : oc0_q;
+    w_grp_c   = ld_own_c ? ld_grp_q : grp_q;
+    w_lane_c  = ld_own_c ? ld_lane_q : lane_q;
+    w_gs_c    = ld_own_c ? ld_gs_q : gs_q;
+    w_idxph_c = ld_own_c ? ld_idxph_q : idxph_q;
+    w_half_c  = ld_own_c && ld_half_q;
+    w_kb_c    = ld_own_c ? 32'd0 : kb_q;
+    w_kn_c    = ld_own_c ? k_q : kn_q;
+  end
+
   logic [16:0] woc_c;        // channel of the weight row being loaded
   logic [63:0] wx_c;         // its first reduction element (flat)
   logic [63:0] dwe_c;        // depthwise: element index
   always_comb begin
-    woc_c = oc0_q + 17'(32'(grp_q) << l_log_q) + 17'(lane_q);
-    wx_c  = 64'(woc_c) * 64'(k_q) + 64'(kb_q);
+    woc_c = w_oc0_c + 17'(32'(w_grp_c) << l_log_q) + 17'(w_lane_c);
+    wx_c  = 64'(woc_c) * 64'(k_q) + 64'(w_kb_c);
     dwe_c = (64'(kb_q) + 64'(tap_q)) * 64'(cfg.out_c) + 64'(oc0_q) + 64'(lane_q);
   end
 
   tgt_e tgt_c;
   always_comb begin
-    unique case (p_q)
+    unique case (ps_c)
       P_PARAM: tgt_c = TGT_PARAM;
-      P_WL:    tgt_c = idxph_q ? TGT_WIDX : TGT_WVAL;
+      P_WL:    tgt_c = w_idxph_c ? TGT_WIDX : TGT_WVAL;
       default: tgt_c = TGT_ACT;
     endcase
   end
@@ -291,14 +344,15 @@ module tma_layer #(
     rd_dst_byte_o  = '0;
     rd_dst_nib_o   = 1'b0;
     nib            = '0;
-    unique case (p_q)
+    unique case (ps_c)
       P_PARAM: begin
         rd_start_o    = can_issue_c && !pend_q;
         rd_opnd_o     = OPND_CHAN;
-        rd_off_o      = 64'(off_i[OPND_CHAN]) + (64'(oc0_q) << 4);
+        rd_off_o      = 64'(off_i[OPND_CHAN]) + (64'(w_oc0_c) << 4);
+        rd_dst_byte_o = w_half_c ? DstBw'(PB / 2) : '0;
         rd_len_nib_o  = 32'(g_q) * 32'(l_q) * 32;
-        if (32'(oc0_q) + 32'(g_q) * 32'(l_q) > 32'(cfg.out_c)) begin
-          rd_len_nib_o = (32'(cfg.out_c) - 32'(oc0_q)) * 32;
+        if (32'(w_oc0_c) + 32'(g_q) * 32'(l_q) > 32'(cfg.out_c)) begin
+          rd_len_nib_o = (32'(cfg.out_c) - 32'(w_oc0_c)) * 32;
         end
       end
       P_WL: begin
@@ -311,20 +365,20 @@ module tma_layer #(
           rd_dst_nib_o  = cfg.int4 && lane_q[0];
           rd_off_o      = 64'(off_i[OPND_WGT]) + (nib >> 1);
           rd_off_nib_o  = nib[0];
-        end else if (!idxph_q) begin
+        end else if (!w_idxph_c) begin
           nib           = vnib(mode_q, wx_c);
-          rd_len_nib_o  = 32'(vnib(mode_q, 64'(kn_q)));
-          rd_dst_byte_o = DstBw'(32'(grp_q) * rw_q * R);
+          rd_len_nib_o  = 32'(vnib(mode_q, 64'(w_kn_c)));
+          rd_dst_byte_o = DstBw'(32'(w_grp_c) * rw_q * R + (w_half_c ? LB / 2 : 0));
           rd_off_o      = 64'(off_i[OPND_WGT]) + (nib >> 1);
           rd_off_nib_o  = nib[0];
         end else begin
-          rd_len_nib_o  = kn_q >> 1;
-          rd_dst_byte_o = DstBw'(32'(grp_q) * iw_c * R);
+          rd_len_nib_o  = w_kn_c >> 1;
+          rd_dst_byte_o = DstBw'(32'(w_grp_c) * iw_c * R + (w_half_c ? LBI / 2 : 0));
           rd_off_o      = 64'(off_i[OPND_WGT]) + idxbase_q + (wx_c >> 2);
         end
       end
       P_PATCH: begin
-        rd_start_o    = can_issue_c;
+        rd_start_o    = can_issue_c && ld_q != L_FIN;
         rd_opnd_o     = OPND_IN;
         rd_fill_o     = !inb_c;
         if (cfg.dw) begin
@@ -352,6 +406,48 @@ module tma_layer #(
 
   logic [15:0] adv_q;    // depthwise: lanes still to advance (q0, r0) by
 
+  // The weight-row walk after a request (producer P_WL and loader): values
+  // then (2:4) indices of a row, lanes then groups; last after the
+  // super-group's gs groups or the layer's last channel.
+  typedef struct packed {
+    logic        last;
+    logic        idxph;
+    logic [15:0] lane, grp;
+  } wstep_t;
+  wstep_t wstep_c;
+  always_comb begin
+    wstep_c = '{last: 1'b0, idxph: 1'b0, lane: w_lane_c, grp: w_grp_c};
+    if (cfg.sparse && !w_idxph_c) begin
+      wstep_c.idxph = 1'b1;
+    end else begin
+      if (w_lane_c + 16'd1 == l_q) begin
+        wstep_c.lane = '0;
+        wstep_c.grp  = w_grp_c + 16'd1;
+      end else begin
+        wstep_c.lane = w_lane_c + 16'd1;
+      end
+      wstep_c.last = 32'(woc_c) + 1 >= 32'(cfg.out_c) ||
+                     (w_lane_c + 16'd1 == l_q && w_grp_c + 16'd1 == w_gs_c);
+    end
+  end
+
+  // Ping-pong pays if, per super-group, the bus brings its patches (a
+  // DMA per tap, about PieceCyc cycles of set-up each) and the next
+  // super-group's weights in no more cycles than the array computes it.
+  localparam int unsigned PieceCyc = 2;
+  logic ppbus_c;
+  logic [15:0] ngrp_c;        // groups of the whole layer
+  always_comb begin
+    logic [63:0] npix, wrow, bus, comp;
+    npix = 64'(cfg.out_h) * 64'(cfg.out_w);
+    wrow = (vnib(mode_q, 64'(k_q)) >> 1) + (cfg.sparse ? 64'(k_q) >> 2 : 64'd0);
+    bus  = ((npix * 64'(k_q) + 64'(g_q) * 64'(l_q) * wrow) >> BB) +
+           npix * 64'(cfg.kh) * 64'(cfg.kw) * PieceCyc;
+    comp = npix * 64'(g_q) * 64'(rw_q);
+    ppbus_c = bus > comp;
+    ngrp_c  = 16'((32'(cfg.out_c) + 32'(l_q) - 1) >> l_log_q);
+  end
+
   always_ff @(posedge clk_i or negedge rst_ni) begin
     if (!rst_ni) begin
       p_q <= P_IDLE;
@@ -365,7 +461,12 @@ module tma_layer #(
       tlane_q <= '0;
       ropnd_q <= '0;
       adv_q <= '0;
+      {pp_q, ppoff_q, sg_half_q} <= '0;
       for (int i = 0; i < 2; i++) begin
+        hhalf_q[i] <= 1'b0;
+        hsgend_q[i] <= 1'b0;
+        hoc0_q[i] <= '0;
+        hgs_q[i] <= '0;
         full_q[i] <= 1'b0;
         hkn_q[i] <= '0;
         hfirst_q[i] <= 1'b0;
@@ -380,13 +481,16 @@ module tma_layer #(
         pend_q  <= 1'b1;
         ropnd_q <= rd_opnd_o;
         tgt_q   <= tgt_c;
-        tlane_q <= LaneW'(lane_q);
+        tlane_q <= LaneW'(w_lane_c);
       end
       unique case (p_q)
         P_IDLE: if (start_i) begin
           p_q <= P_SETUP;
           ph_q <= 1'b0;
           pend_q <= 1'b0;
+          pp_q <= 1'b0;
+          ppoff_q <= 1'b0;
+          sg_half_q <= 1'b0;
           full_q[0] <= 1'b0;
           full_q[1] <= 1'b0;
         end
@@ -442,31 +546,57 @@ module tma_layer #(
           nxti = (32'(g_q) + 32'd1) * iw_c;
           if (gacc_q == 0) begin
             gacc_q <= rw_q;
-          end else if (!single_q || cfg.dw || g_q == 16'(MaxGroups) || nxt > WcapD ||
-                       (cfg.sparse && nxti > WcapS) ||
+            pp_q   <= single_q && !cfg.dw && !ppoff_q && 2 * rw_q <= WcapD &&
+                      2 * iw_c <= WcapS;
+          end else if (!single_q || cfg.dw || g_q == 16'(pp_q ? MaxGroups / 2 : MaxGroups) ||
+                       nxt > (pp_q ? WcapD / 2 : WcapD) ||
+                       (cfg.sparse && nxti > (pp_q ? WcapS / 2 : WcapS)) ||
                        (32'(g_q) << l_log_q) >= 32'(cfg.out_c)) begin
             oc0_q <= '0;
             q0_q  <= '0;
             r0_q  <= '0;
             adv_q <= '0;
-            p_q   <= P_SG;
+            p_q   <= pp_q ? P_PPCHK : P_SG;
           end else begin
             g_q    <= g_q + 16'd1;
             gacc_q <= gacc_q + rw_q;
           end
         end
-        P_SG: if (drained_c) begin
+        P_PPCHK: begin
+          // Two super-groups suffice: split the groups evenly rather than
+          // leave a short second one the bus cannot feed.
+          if (32'(ngrp_c) <= 2 * 32'(g_q)) begin
+            g_q <= (ngrp_c + 16'd1) >> 1;
+          end
+          p_q <= P_PPBUS;
+        end
+        P_PPBUS: if (ppbus_c) begin
+          // Bus-bound in halves: count the groups again for whole buffers.
+          pp_q    <= 1'b0;
+          ppoff_q <= 1'b1;
+          g_q     <= 16'd1;
+          gacc_q  <= '0;
+          p_q     <= P_GCALC;
+        end else begin
+          p_q <= P_SG;
+        end
+        P_SG: if (pp_q || drained_c) begin
           // A new super-group: walk the depthwise channel index to oc0 first.
           if (adv_q != 0) begin
             {q0_q, r0_q} <= qr_next(q0_q, r0_q, m_q);
             adv_q        <= adv_q - 16'd1;
           end else begin
-            gs_q  <= 16'((32'(cfg.out_c) - 32'(oc0_q) + 32'(l_q) - 1) >> l_log_q);
-            if (16'((32'(cfg.out_c) - 32'(oc0_q) + 32'(l_q) - 1) >> l_log_q) > g_q) begin
-              gs_q <= g_q;
-            end
+            gs_q  <= sg_groups(oc0_q);
             kb_q  <= '0;
             p_q   <= P_PARAM;
+            if (pp_q) begin
+              // The loader brings the weights; patches may start at once.
+              oy_q  <= '0;
+              ox_q  <= '0;
+              iy0_q <= -18'(cfg.pad_t);
+              ix0_q <= -18'(cfg.pad_l);
+              p_q   <= P_PIX;
+            end
           end
         end
         P_PARAM: if (rd_start_o) begin
@@ -495,18 +625,11 @@ module tma_layer #(
               end else begin
                 lane_q <= lane_q + 16'd1;
               end
-            end else if (cfg.sparse && !idxph_q) begin
-              idxph_q <= 1'b1;
             end else begin
-              idxph_q <= 1'b0;
-              if (lane_q + 16'd1 == l_q) begin
-                lane_q <= '0;
-                grp_q  <= grp_q + 16'd1;
-              end else begin
-                lane_q <= lane_q + 16'd1;
-              end
-              if (32'(woc_c) + 1 >= 32'(cfg.out_c) ||
-                  (lane_q + 16'd1 == l_q && grp_q + 16'd1 == gs_q)) begin
+              idxph_q <= wstep_c.idxph;
+              lane_q  <= wstep_c.lane;
+              grp_q   <= wstep_c.grp;
+              if (wstep_c.last) begin
                 p_q <= P_FIN;
               end
             end
@@ -602,6 +725,10 @@ module tma_layer #(
             hfirst_q[ph_q] <= kb_q == 0;
             hlast_q[ph_q]  <= kb_q + kn_q == k_q;
             hpix_q[ph_q]   <= 64'(oy_q) * 64'(cfg.out_row) + 64'(ox_q) * 64'(cfg.out_pix);
+            hhalf_q[ph_q]  <= sg_half_q;
+            hoc0_q[ph_q]   <= oc0_q;
+            hgs_q[ph_q]    <= gs_q;
+            hsgend_q[ph_q] <= oy_q + 16'd1 == cfg.out_h && ox_q + 16'd1 == cfg.out_w;
             ph_q           <= !ph_q;
             kb_q           <= kb_q + kn_q;
             if (kb_q + kn_q == k_q) begin
@@ -620,9 +747,11 @@ module tma_layer #(
             end
           end
         end
-        P_NSG: if (drained_c) begin
-          // The consumer and the output path still use oc0 until drained.
-          oc0_q <= oc0_q + 17'(32'(g_q) << l_log_q);
+        P_NSG: if (pp_q || drained_c) begin
+          // Without ping-pong the next super-group's weights overwrite this
+          // one's: wait until the consumer and the output path are done.
+          oc0_q     <= oc0_q + 17'(32'(g_q) << l_log_q);
+          sg_half_q <= sg_half_q ^ pp_q;
           adv_q <= (cfg.dw && m_q != 16'd1) ? 16'(32'(g_q) << l_log_q) : 16'd0;
           p_q   <= P_SG;
         end
@@ -639,6 +768,66 @@ module tma_layer #(
       // The consumer empties a half.
       if (c_q == C_RUN && c_release_c) begin
         full_q[ch_q] <= 1'b0;
+      end
+    end
+  end
+
+  // ---- the ping-pong weight loader ------------------------------------------------------
+
+  logic ld_start_c;
+  assign ld_start_c = p_q == P_PPBUS && !ppbus_c;
+
+  always_ff @(posedge clk_i or negedge rst_ni) begin
+    if (!rst_ni) begin
+      ld_q <= L_IDLE;
+      {ld_oc0_q, ld_half_q, ld_lane_q, ld_grp_q, ld_gs_q, ld_idxph_q} <= '0;
+      wfull_q[0] <= 1'b0;
+      wfull_q[1] <= 1'b0;
+    end else begin
+      unique case (ld_q)
+        L_WAIT: if (!wfull_q[ld_half_q]) begin
+          ld_gs_q    <= sg_groups(ld_oc0_q);
+          ld_lane_q  <= '0;
+          ld_grp_q   <= '0;
+          ld_idxph_q <= 1'b0;
+          ld_q       <= L_PARAM;
+        end
+        L_PARAM: if (ld_own_c && rd_start_o) begin
+          ld_q <= L_W;
+        end
+        L_W: if (ld_own_c && rd_start_o) begin
+          ld_idxph_q <= wstep_c.idxph;
+          ld_lane_q  <= wstep_c.lane;
+          ld_grp_q   <= wstep_c.grp;
+          if (wstep_c.last) begin
+            ld_q <= L_FIN;
+          end
+        end
+        L_FIN: if (!pend_q) begin
+          // DMAs complete in order: nothing in flight, the half is loaded.
+          wfull_q[ld_half_q] <= 1'b1;
+          ld_half_q <= !ld_half_q;
+          ld_oc0_q  <= ld_oc0_q + 17'(32'(g_q) << l_log_q);
+          ld_q      <= 32'(ld_oc0_q) + (32'(g_q) << l_log_q) >= 32'(cfg.out_c) ? L_IDLE : L_WAIT;
+        end
+        default: ;
+      endcase
+      // A half is free once its super-group's last group has read its
+      // parameters (the consumer is done with its weights before that).
+      if (hold_release_c && hold_free_q) begin
+        wfull_q[hold_half_q] <= 1'b0;
+      end
+      if (ld_start_c) begin
+        ld_q      <= L_WAIT;
+        ld_oc0_q  <= '0;
+        ld_half_q <= 1'b0;
+      end
+      if (abort_q || p_q == P_IDLE) begin
+        ld_q <= L_IDLE;
+      end
+      if (p_q == P_IDLE) begin
+        wfull_q[0] <= 1'b0;
+        wfull_q[1] <= 1'b0;
       end
     end
   end
@@ -716,7 +905,7 @@ module tma_layer #(
     last_step_c = ks_q + 1 == nsteps_q;
     out_step_c  = last_step_c && clast_q;
     issue_c     = c_q == C_RUN && !abort_q && !(out_step_c && hold_resv_q);
-    c_release_c = issue_c && last_step_c && cg_q + 16'd1 == gs_q;
+    c_release_c = issue_c && last_step_c && cg_q + 16'd1 == cgs_q;
     abyte_c     = ks_q << ab_log_q;
     act_re      = issue_c;
     act_raddr   = {ch_q, (ActRaW - 1)'(abyte_c >> LogAW)};
@@ -736,6 +925,7 @@ module tma_layer #(
       {ch_q, cg_q, ks_q, nsteps_q, cwbase_q, ciwbase_q, cfirst_q, clast_q, cpix_q} <= '0;
       {s1_valid_q, s1_first_q, s1_last_q, s1_ihalf_q, s1_full_q, s1_slice_q, s1_nibs_q} <= '0;
       {pend_pix_q, pend_oc_q, pend_grp_q, pend_n_q, hold_resv_q} <= '0;
+      {chalf_q, csgend_q, coc0_q, cgs_q, pend_free_q, pend_half_q} <= '0;
     end else begin
       s1_valid_q <= issue_c;
       if (issue_c) begin
@@ -757,10 +947,12 @@ module tma_layer #(
         if (out_step_c) begin
           hold_resv_q <= 1'b1;
           pend_pix_q  <= cpix_q;
-          pend_oc_q   <= oc0_q + 17'(32'(cg_q) << l_log_q);
-          pend_grp_q  <= cg_q;
-          pend_n_q    <= 16'(32'(cfg.out_c) - 32'(oc0_q) - (32'(cg_q) << l_log_q));
-          if (32'(cfg.out_c) - 32'(oc0_q) - (32'(cg_q) << l_log_q) > 32'(l_q)) begin
+          pend_oc_q   <= coc0_q + 17'(32'(cg_q) << l_log_q);
+          pend_grp_q  <= cg_q + (chalf_q ? 16'(MaxGroups / 2) : 16'd0);
+          pend_free_q <= csgend_q && cg_q + 16'd1 == cgs_q;
+          pend_half_q <= chalf_q;
+          pend_n_q    <= 16'(32'(cfg.out_c) - 32'(coc0_q) - (32'(cg_q) << l_log_q));
+          if (32'(cfg.out_c) - 32'(coc0_q) - (32'(cg_q) << l_log_q) > 32'(l_q)) begin
             pend_n_q <= l_q;
           end
         end
@@ -769,12 +961,17 @@ module tma_layer #(
           ch_q <= !ch_q;
         end
       end
-      if (c_q == C_IDLE && full_q[ch_q] && !abort_q) begin
+      if (c_q == C_IDLE && full_q[ch_q] && !abort_q &&
+          (!pp_q || wfull_q[hhalf_q[ch_q]])) begin
         c_q      <= C_RUN;
         cg_q     <= '0;
         ks_q     <= '0;
-        cwbase_q <= '0;
-        ciwbase_q <= '0;
+        cwbase_q <= hhalf_q[ch_q] ? WcapD / 2 : '0;
+        ciwbase_q <= hhalf_q[ch_q] ? WcapS / 2 : '0;
+        chalf_q  <= hhalf_q[ch_q];
+        csgend_q <= hsgend_q[ch_q];
+        coc0_q   <= hoc0_q[ch_q];
+        cgs_q    <= hgs_q[ch_q];
         nsteps_q <= (hkn_q[ch_q] + (32'd1 << kpc_log_q) - 1) >> kpc_log_q;
         cfirst_q <= hfirst_q[ch_q];
         clast_q  <= hlast_q[ch_q];
@@ -888,7 +1085,7 @@ module tma_layer #(
     if (!rst_ni) begin
       {feed_q, rq_busy_q, ob_full_q, wpend_q, hold_full_q} <= '0;
       {hold_pix_q, hold_oc_q, hold_grp_q, hold_n_q, ob_pix_q, ob_oc_q, ob_n_q} <= '0;
-      {rq_pix_q, rq_oc_q, rq_n_q, wr_off_q} <= '0;
+      {rq_pix_q, rq_oc_q, rq_n_q, wr_off_q, hold_free_q, hold_half_q} <= '0;
       for (int unsigned c = 0; c < C; c++) begin
         hold_acc_q[c] <= '0;
         feed_acc_q[c] <= '0;
@@ -911,6 +1108,8 @@ module tma_layer #(
         hold_oc_q   <= pend_oc_q;
         hold_grp_q  <= pend_grp_q;
         hold_n_q    <= pend_n_q;
+        hold_free_q <= pend_free_q;
+        hold_half_q <= pend_half_q;
         for (int unsigned c = 0; c < C; c++) begin
           hold_acc_q[c] <= mac_acc[32*c +: 32];
         end
@@ -936,7 +1135,7 @@ module tma_layer #(
     end
   end
 
-  assign drained_c = !full_q[0] && !full_q[1] && c_q == C_IDLE && !s1_valid_q &&
+  assign drained_c = !full_q[0] && !full_q[1] && c_q == C_IDLE && !s1_valid_q && ld_q == L_IDLE &&
                      !hold_resv_q && !hold_full_q && !rq_busy_q && !ob_full_q && !wpend_q;
 
   // ---- completion and errors ------------------------------------------------------------

@@ -131,10 +131,27 @@ static uint64_t span_act(uint32_t h, uint32_t w, uint32_t c, uint32_t row, uint3
 	return (uint64_t)(h - 1) * row + (uint64_t)(w - 1) * pix + c;
 }
 
+/* Bytes of IN / OUT a layer touches; FC is one row of out_w pixels (its
+ * spec leaves the conv-only fields zero, as the command stream does). */
+static uint64_t in_span(const struct spec *s)
+{
+	if (s->op == TMA_OP_FC)
+		return span_act(1, s->out_w, s->in_c, 0, s->in_pix);
+	return span_act(s->in_h, s->in_w, s->in_c, s->in_row, s->in_pix);
+}
+
+static uint64_t out_span(const struct spec *s)
+{
+	if (s->op == TMA_OP_FC)
+		return span_act(1, s->out_w, s->out_c, 0, s->out_pix);
+	return span_act(s->out_h, s->out_w, s->out_c, s->out_row, s->out_pix);
+}
+
 static uint64_t wgt_bytes(const struct spec *s)
 {
 	int dw = !!(s->flags & TMA_FLAG_DEPTHWISE);
-	uint64_t e = (uint64_t)s->kh * s->kw * s->out_c * (dw ? 1 : s->in_c);
+	uint64_t taps = s->op == TMA_OP_FC ? 1 : (uint64_t)s->kh * s->kw;
+	uint64_t e = taps * s->out_c * (dw ? 1 : s->in_c);
 
 	switch (s->flags & (TMA_FLAG_INT4 | TMA_FLAG_SPARSE_2_4)) {
 	case 0:
@@ -151,11 +168,16 @@ static uint64_t wgt_bytes(const struct spec *s)
 /* A random legal layer that fits the standard offsets; 0 if it did not fit. */
 static int rand_layer(struct spec *s)
 {
-	uint32_t kind = urange(0, 9), big = urange(0, 24) == 0;
+	uint32_t kind = urange(0, 11), big = urange(0, 24) == 0;
 	uint32_t k, dil, pad, stride;
 
-	if (kind < 3) {
-		*s = fc_spec(urange(1, 12), urange(1, big ? 5200 : 200), urange(1, 40));
+	if (kind < 3 || kind >= 10) {
+		/* Kinds 10-11: enough pixels per weight row that the RTL's
+		 * ping-pong weight halves pay (several super-groups). */
+		if (kind < 3)
+			*s = fc_spec(urange(1, 12), urange(1, big ? 5200 : 200), urange(1, 40));
+		else
+			*s = fc_spec(urange(16, 48), urange(32, 1000), urange(9, 60));
 		s->flags = rnd() & 1 ? TMA_FLAG_INT4 : 0;
 		if (rnd() & 1) {
 			s->flags |= TMA_FLAG_SPARSE_2_4;
@@ -213,11 +235,10 @@ static int rand_layer(struct spec *s)
 		s->act_min = -128;
 		s->act_max = 127;
 	}
-	if (span_act(s->in_h, s->in_w, s->in_c, s->in_row, s->in_pix) > OFF_WGT - OFF_IN ||
-	    wgt_bytes(s) > OFF_CHAN - OFF_WGT ||
-	    span_act(s->out_h, s->out_w, s->out_c, s->out_row, s->out_pix) > MEM_SIZE - OFF_OUT)
+	if (in_span(s) > OFF_WGT - OFF_IN || wgt_bytes(s) > OFF_CHAN - OFF_WGT ||
+	    out_span(s) > MEM_SIZE - OFF_OUT)
 		return 0;
-	rand_bytes(OFF_IN, span_act(s->in_h, s->in_w, s->in_c, s->in_row, s->in_pix));
+	rand_bytes(OFF_IN, in_span(s));
 	rand_bytes(OFF_WGT, wgt_bytes(s));
 	for (uint32_t oc = 0; oc < s->out_c; oc++) {
 		int32_t shift = rnd() % 16 == 0 ? (int32_t)urange(0, 80) - 40 :
