@@ -78,6 +78,7 @@ struct tma_device *tma_device_alloc(struct device *dev)
 	spin_lock_init(&tdev->ring_lock);
 	mutex_init(&tdev->submit_lock);
 	mutex_init(&tdev->reset_lock);
+	init_waitqueue_head(&tdev->job_freed);
 	return tdev;
 }
 

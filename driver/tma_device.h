@@ -7,6 +7,7 @@
 #include <linux/mutex.h>
 #include <linux/spinlock.h>
 #include <linux/types.h>
+#include <linux/wait.h>
 #include <drm/drm_device.h>
 #include <drm/gpu_scheduler.h>
 
@@ -49,6 +50,7 @@ struct tma_device {
 	struct tma_job *slot[TMA_RING_ENTRIES];
 	atomic_t next_seqno;
 	struct mutex submit_lock;    /* arm + push keep submission order */
+	wait_queue_head_t job_freed; /* SUBMITs waiting for their file's job limit */
 
 	struct drm_gpu_scheduler sched;
 	bool sched_ready;

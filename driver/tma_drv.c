@@ -40,6 +40,12 @@ static int tma_ioctl_get_param(struct drm_device *drm, void *data, struct drm_fi
 	case DRM_TMA_PARAM_MAX_REGIONS: args->value = DRM_TMA_MAX_USER_REGIONS; break;
 	case DRM_TMA_PARAM_MAX_CMDS:    args->value = DRM_TMA_MAX_CMDS; break;
 	case DRM_TMA_PARAM_TIMEOUT_MS:  args->value = tma_timeout_ms(); break;
+	case DRM_TMA_PARAM_MAX_JOBS_PER_FILE:
+		args->value = tma_max_jobs_per_file();
+		break;
+	case DRM_TMA_PARAM_MAX_BO_BYTES_PER_FILE:
+		args->value = tma_max_bo_bytes_per_file();
+		break;
 	default:
 		return -EINVAL;
 	}
@@ -94,6 +100,8 @@ int tma_probe_common(struct tma_device *tdev)
 void tma_remove_common(struct tma_device *tdev)
 {
 	drm_dev_unplug(&tdev->drm);
+	/* SUBMITs waiting for a job slot give up with ENODEV. */
+	wake_up_all(&tdev->job_freed);
 	tma_device_fini(tdev);
 }
 

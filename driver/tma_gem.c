@@ -6,7 +6,8 @@
  * table, so a BO must be physically contiguous. Debian's kernel has no CMA:
  * the buddy allocator's largest block, 4 MiB, bounds a BO
  * (DRM_TMA_MAX_BO_SIZE). The memory is zeroed, so a fresh BO never shows
- * another process's data.
+ * another process's data. A file's BOs together are bounded by the module
+ * parameter max_bo_mib_per_file (tma_job.c).
  */
 #include <linux/dma-mapping.h>
 #include <linux/dma-resv.h>
@@ -19,6 +20,7 @@
 #include "../uapi/drm/tma_drm.h"
 #include "tma_device.h"
 #include "tma_gem.h"
+#include "tma_job.h"
 
 static void tma_bo_free(struct drm_gem_object *obj)
 {
@@ -26,6 +28,7 @@ static void tma_bo_free(struct drm_gem_object *obj)
 
 	drm_gem_object_release(obj);
 	dma_free_coherent(obj->dev->dev, obj->size, bo->vaddr, bo->dma);
+	tma_file_uncharge_bo(bo->tfile, obj->size);
 	kfree(bo);
 }
 
@@ -56,7 +59,8 @@ static const struct drm_gem_object_funcs tma_bo_funcs = {
 	.vm_ops = &tma_bo_vm_ops,
 };
 
-static struct tma_bo *tma_bo_create(struct drm_device *drm, size_t size)
+static struct tma_bo *tma_bo_create(struct drm_device *drm, struct tma_file *tfile,
+				    size_t size)
 {
 	struct tma_bo *bo = kzalloc(sizeof(*bo), GFP_KERNEL);
 	int ret;
@@ -64,6 +68,12 @@ static struct tma_bo *tma_bo_create(struct drm_device *drm, size_t size)
 	if (!bo)
 		return ERR_PTR(-ENOMEM);
 	size = PAGE_ALIGN(size);
+	ret = tma_file_charge_bo(tfile, size);
+	if (ret) {
+		kfree(bo);
+		return ERR_PTR(ret);
+	}
+	bo->tfile = tfile;
 	bo->base.funcs = &tma_bo_funcs;
 	drm_gem_private_object_init(drm, &bo->base, size);
 	bo->vaddr = dma_alloc_coherent(drm->dev, size, &bo->dma, GFP_KERNEL | __GFP_NOWARN);
@@ -80,6 +90,7 @@ err_free:
 	dma_free_coherent(drm->dev, size, bo->vaddr, bo->dma);
 err_release:
 	drm_gem_object_release(&bo->base);
+	tma_file_uncharge_bo(tfile, size);
 	kfree(bo);
 	return ERR_PTR(ret);
 }
@@ -92,7 +103,7 @@ int tma_ioctl_bo_create(struct drm_device *drm, void *data, struct drm_file *fil
 
 	if (args->flags || !args->size || args->size > DRM_TMA_MAX_BO_SIZE)
 		return -EINVAL;
-	bo = tma_bo_create(drm, args->size);
+	bo = tma_bo_create(drm, file->driver_priv, args->size);
 	if (IS_ERR(bo))
 		return PTR_ERR(bo);
 	ret = drm_gem_handle_create(file, &bo->base, &args->handle);

@@ -5,10 +5,13 @@
 
 #include <drm/drm_gem.h>
 
+struct tma_file;
+
 struct tma_bo {
 	struct drm_gem_object base;
 	void *vaddr;
 	dma_addr_t dma;
+	struct tma_file *tfile;       /* charged for the BO until it is freed */
 };
 
 static inline struct tma_bo *to_tma_bo(struct drm_gem_object *obj)

@@ -37,6 +37,41 @@ unsigned int tma_timeout_ms(void)
 	return timeout_ms;
 }
 
+/*
+ * Per-file limits. Every job pins a private DMA buffer (its stream copy, up
+ * to 256 KiB) and every BO up to 4 MiB of contiguous memory, from a render
+ * node anyone in the render group may open: without a bound one file could
+ * pin all of it. Writable at run time (root); at least 1.
+ */
+static int tma_limit_set(const char *val, const struct kernel_param *kp)
+{
+	return param_set_uint_minmax(val, kp, 1, 65536);
+}
+
+static const struct kernel_param_ops tma_limit_ops = {
+	.set = tma_limit_set,
+	.get = param_get_uint,
+};
+
+static unsigned int max_jobs_per_file = 128;
+module_param_cb(max_jobs_per_file, &tma_limit_ops, &max_jobs_per_file, 0644);
+MODULE_PARM_DESC(max_jobs_per_file,
+		 "jobs a file may have queued or running; SUBMIT waits (EAGAIN if O_NONBLOCK) beyond");
+
+static unsigned int max_bo_mib_per_file = 128;
+module_param_cb(max_bo_mib_per_file, &tma_limit_ops, &max_bo_mib_per_file, 0644);
+MODULE_PARM_DESC(max_bo_mib_per_file, "MiB of BOs a file may hold; BO_CREATE fails with ENOSPC beyond");
+
+unsigned int tma_max_jobs_per_file(void)
+{
+	return READ_ONCE(max_jobs_per_file);
+}
+
+u64 tma_max_bo_bytes_per_file(void)
+{
+	return (u64)READ_ONCE(max_bo_mib_per_file) << 20;
+}
+
 static struct tma_job *to_tma_job(struct drm_sched_job *sched_job)
 {
 	return container_of(sched_job, struct tma_job, base);
@@ -77,6 +112,74 @@ void tma_job_postclose(struct drm_device *drm, struct drm_file *file)
 	/* Waits (bounded) for the file's queued jobs, then drops the rest. */
 	drm_sched_entity_destroy(&tfile->entity);
 	kref_put(&tfile->ref, tma_file_release);
+}
+
+/*
+ * A BO counts against its file until it is freed, not until its handle is
+ * closed: a mapping or a job keeps the memory, so it keeps the charge too.
+ */
+int tma_file_charge_bo(struct tma_file *tfile, size_t size)
+{
+	if (atomic64_add_return(size, &tfile->bo_bytes) > tma_max_bo_bytes_per_file()) {
+		atomic64_sub(size, &tfile->bo_bytes);
+		return -ENOSPC;
+	}
+	kref_get(&tfile->ref);
+	return 0;
+}
+
+void tma_file_uncharge_bo(struct tma_file *tfile, size_t size)
+{
+	atomic64_sub(size, &tfile->bo_bytes);
+	kref_put(&tfile->ref, tma_file_release);
+}
+
+/* Take one of the file's job slots; false when all are taken. */
+static bool tma_file_take_job(struct tma_file *tfile)
+{
+	unsigned int max = tma_max_jobs_per_file();
+	int n = atomic_read(&tfile->jobs);
+
+	do {
+		if (n >= max)
+			return false;
+	} while (!atomic_try_cmpxchg(&tfile->jobs, &n, n + 1));
+	return true;
+}
+
+static void tma_file_put_job(struct tma_device *tdev, struct tma_file *tfile)
+{
+	atomic_dec(&tfile->jobs);
+	wake_up_all(&tdev->job_freed);
+}
+
+static bool tma_submit_may_go(struct drm_device *drm, struct tma_file *tfile, bool *taken)
+{
+	*taken = tma_file_take_job(tfile);
+	return *taken || drm_dev_is_unplugged(drm);
+}
+
+/*
+ * A job slot for SUBMIT: wait for one of the file's jobs to be freed, like
+ * a full ring makes other drivers wait, or EAGAIN with O_NONBLOCK. Outside
+ * drm_dev_enter(): removal must not wait for a SUBMIT that waits for jobs
+ * only removal ends, so it wakes the waiters (ENODEV).
+ */
+static int tma_submit_take_job(struct drm_device *drm, struct drm_file *file)
+{
+	struct tma_file *tfile = file->driver_priv;
+	bool taken;
+	int ret;
+
+	if (tma_file_take_job(tfile))
+		return 0;
+	if (file->filp->f_flags & O_NONBLOCK)
+		return -EAGAIN;
+	ret = wait_event_interruptible(to_tma_device(drm)->job_freed,
+				       tma_submit_may_go(drm, tfile, &taken));
+	if (ret)
+		return ret;
+	return taken ? 0 : -ENODEV;
 }
 
 /* Record how a job ended where JOB_STATUS finds it. */
@@ -324,6 +427,7 @@ static void tma_job_free(struct drm_sched_job *sched_job)
 	kvfree(job->bos);
 	if (job->kbuf)
 		dma_free_coherent(tdev->drm.dev, job->kbuf_size, job->kbuf, job->kbuf_dma);
+	tma_file_put_job(tdev, job->tfile);
 	kref_put(&job->tfile->ref, tma_file_release);
 	kfree(job);
 	drm_dev_put(&tdev->drm);
@@ -609,14 +713,21 @@ int tma_ioctl_submit(struct drm_device *drm, void *data, struct drm_file *file)
 	ret = tma_submit_check_args(args);
 	if (ret)
 		return ret;
+	ret = tma_submit_take_job(drm, file);
+	if (ret)
+		return ret;
 	/*
 	 * drm_ioctl() only checks for unplug on entry: hold the device so
 	 * removal (drm_dev_unplug, then the scheduler's teardown) waits for a
 	 * SUBMIT in progress instead of racing its push to the scheduler.
 	 */
-	if (!drm_dev_enter(drm, &idx))
-		return -ENODEV;
-	ret = tma_submit(to_tma_device(drm), args, file);
-	drm_dev_exit(idx);
+	ret = -ENODEV;
+	if (drm_dev_enter(drm, &idx)) {
+		ret = tma_submit(to_tma_device(drm), args, file);
+		drm_dev_exit(idx);
+	}
+	/* A queued job gives its slot back when it is freed (tma_job_free). */
+	if (ret)
+		tma_file_put_job(to_tma_device(drm), file->driver_priv);
 	return ret;
 }

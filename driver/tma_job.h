@@ -11,10 +11,16 @@
 
 #define TMA_STATUS_SLOTS 256  /* job statuses kept per open file */
 
-/* Per open file: its scheduler entity and the status of its last jobs. */
+/*
+ * Per open file: its scheduler entity, the status of its last jobs, and what
+ * it holds against the per-file limits (module parameters max_jobs_per_file,
+ * max_bo_mib_per_file).
+ */
 struct tma_file {
-	struct kref ref;             /* the file and each of its jobs */
+	struct kref ref;             /* the file, each of its jobs and BOs */
 	struct drm_sched_entity entity;
+	atomic_t jobs;               /* SUBMITs in progress and jobs not yet freed */
+	atomic64_t bo_bytes;         /* bytes of this file's BOs not yet freed */
 	spinlock_t lock;             /* next_id, st[] */
 	u64 next_id;
 	struct drm_tma_job_status st[TMA_STATUS_SLOTS];
@@ -51,5 +57,9 @@ void tma_job_complete(struct tma_job *job);
 void tma_job_cancel(struct tma_job *job, int error, bool final);
 
 unsigned int tma_timeout_ms(void);
+unsigned int tma_max_jobs_per_file(void);
+u64 tma_max_bo_bytes_per_file(void);
+int tma_file_charge_bo(struct tma_file *tfile, size_t size);
+void tma_file_uncharge_bo(struct tma_file *tfile, size_t size);
 
 #endif /* TMA_JOB_H */

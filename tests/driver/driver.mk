@@ -41,7 +41,7 @@ $(KSFT_DIR)/kselftest_harness.h:
 		linux-source-6.1/tools/testing/selftests/kselftest_harness.h \
 		linux-source-6.1/tools/testing/selftests/kselftest.h
 
-DRIVER_SELFTESTS := $(BUILD)/driver/tma_test $(BUILD)/driver/tma_burst
+DRIVER_SELFTESTS := $(BUILD)/driver/tma_test $(BUILD)/driver/tma_limits $(BUILD)/driver/tma_burst
 $(DRIVER_SELFTESTS): $(KSFT_DIR)/kselftest_harness.h $(wildcard tests/driver/selftests/*.[ch]) \
 		     uapi/drm/tma_drm.h driver/tma_cosim.h hw/regs/generated/tma_regs.h
 	$(MAKE) -C tests/driver/selftests KSFT_DIR=$(CURDIR)/$(KSFT_DIR) \

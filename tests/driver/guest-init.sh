@@ -39,6 +39,8 @@ result pci-refuses-wrong-id $?
 echo TMA-SELFTEST-BEGIN
 /tma_test
 result selftests $?
+/tma_limits
+result selftests-limits $?
 echo TMA-SELFTEST-END
 rmmod vgem
 

@@ -34,7 +34,7 @@ for list in modules vgem; do
 	rm "$root/$list.paths"
 done
 cp driver/tmaccel.ko tests/driver/platform/tma_pdev.ko "$B/driver/tma_test" \
-	"$B/driver/tma_burst" "$root/"
+	"$B/driver/tma_limits" "$B/driver/tma_burst" "$root/"
 cp "$here/guest-init.sh" "$root/init"
 "$here/mk-tmrun.sh" "$B" "$root"
 (cd "$root" && find . | cpio -o -H newc --quiet | gzip -1) >"$B/driver/initramfs.cpio.gz"

@@ -50,7 +50,29 @@ extern "C" {
  * (unknown flags, non-zero padding or reserved fields, sizes out of range,
  * a command stream that fails validation), ENOENT for an unknown handle or
  * job, ENOMEM, EFAULT for a bad user pointer, ETIME when a wait expires,
- * ENODEV once the device is gone.
+ * ENODEV once the device is gone; ENOSPC and EAGAIN / EINTR for the per-file
+ * limits below.
+ */
+
+/**
+ * DOC: per-file limits
+ *
+ * An open file of the render node holds at most
+ * %DRM_TMA_PARAM_MAX_BO_BYTES_PER_FILE bytes of BOs and
+ * %DRM_TMA_PARAM_MAX_JOBS_PER_FILE jobs (GET_PARAM reports both; the
+ * administrator sets them with tmaccel's module parameters
+ * max_bo_mib_per_file, default 128 MiB, and max_jobs_per_file, default 128).
+ * Both are physically contiguous memory the kernel pins for the file.
+ *
+ * A BO counts from BO_CREATE until it is freed: its handle closed, its
+ * mappings unmapped and the jobs naming it freed. BO_CREATE beyond the
+ * limit fails with ENOSPC.
+ *
+ * A job counts from SUBMIT until the driver frees it, shortly after its
+ * fence signals. SUBMIT beyond the limit waits until one of the file's jobs
+ * is freed; a signal ends the wait with EINTR (or restarts the ioctl under
+ * SA_RESTART; nothing was queued), and on a node opened with O_NONBLOCK it
+ * fails with EAGAIN at once.
  */
 
 /**
@@ -108,6 +130,9 @@ extern "C" {
  * @DRM_TMA_PARAM_MAX_CMDS: largest number of commands in a stream.
  * @DRM_TMA_PARAM_TIMEOUT_MS: how long a job may run without progress
  *                            before the device is reset.
+ * @DRM_TMA_PARAM_MAX_JOBS_PER_FILE: jobs a file may have queued or running
+ *                                   (see "per-file limits").
+ * @DRM_TMA_PARAM_MAX_BO_BYTES_PER_FILE: bytes of BOs a file may hold.
  */
 enum drm_tma_param {
 	DRM_TMA_PARAM_DEVICE_ID   = 0,
@@ -120,6 +145,8 @@ enum drm_tma_param {
 	DRM_TMA_PARAM_MAX_REGIONS = 7,
 	DRM_TMA_PARAM_MAX_CMDS    = 8,
 	DRM_TMA_PARAM_TIMEOUT_MS  = 9,
+	DRM_TMA_PARAM_MAX_JOBS_PER_FILE     = 10,
+	DRM_TMA_PARAM_MAX_BO_BYTES_PER_FILE = 11,
 };
 
 /**
@@ -138,6 +165,9 @@ struct drm_tma_get_param {
  * struct drm_tma_bo_create - DRM_IOCTL_TMA_BO_CREATE: a zeroed BO, one
  * physically contiguous block the device addresses as one region.
  * @size: in, bytes, 1..%DRM_TMA_MAX_BO_SIZE; rounded up to whole pages.
+ *        ENOSPC if the file's BOs would then exceed
+ *        %DRM_TMA_PARAM_MAX_BO_BYTES_PER_FILE; ENOMEM if no contiguous
+ *        block is free.
  * @flags: must be 0.
  * @handle: out, the GEM handle (close it with DRM_IOCTL_GEM_CLOSE).
  */
@@ -189,7 +219,10 @@ enum drm_tma_reject {
 };
 
 /**
- * struct drm_tma_submit - DRM_IOCTL_TMA_SUBMIT: queue one job.
+ * struct drm_tma_submit - DRM_IOCTL_TMA_SUBMIT: queue one job. With
+ * %DRM_TMA_PARAM_MAX_JOBS_PER_FILE of the file's jobs not yet freed it
+ * first waits for one (EINTR on a signal), or fails with EAGAIN on a node
+ * opened with O_NONBLOCK.
  * @flags: must be 0.
  * @cmd_handle: in, the BO holding the command stream.
  * @cmd_offset: in, where the stream starts in it, a multiple of 8.
