@@ -251,11 +251,18 @@ module tma_layer #(
     if (kn_c > kcap_q) kn_c = kcap_q;
   end
 
-  logic [15:0] nl_c;          // channels of the (depthwise) group
+  // Depthwise: channels of the super-group (one patch DMA per tap brings
+  // them all when M = 1) and of the group whose weights load.
+  logic [15:0] nl_c, nlg_c;
+  logic [31:0] dstr_c;        // depthwise: patch bytes per tap
   always_comb begin
-    logic [16:0] rem;
-    rem  = 17'(cfg.out_c) - oc0_q;
-    nl_c = rem > 17'(l_q) ? l_q : rem[15:0];
+    logic [31:0] rem, sgc;
+    rem   = 32'(cfg.out_c) - 32'(oc0_q);
+    sgc   = 32'(g_q) << l_log_q;
+    nl_c  = rem > sgc ? 16'(sgc) : rem[15:0];
+    rem   = rem - (32'(grp_q) << l_log_q);
+    nlg_c = rem > 32'(l_q) ? l_q : rem[15:0];
+    dstr_c = g_q == 16'd1 ? AW : sgc;
   end
 
   // Groups of the super-group starting at channel oc0 (the last may be short).
@@ -264,6 +271,13 @@ module tma_layer #(
     n = (32'(cfg.out_c) - 32'(oc0) + 32'(l_q) - 1) >> l_log_q;
     sg_groups = n > 32'(g_q) ? g_q : n[15:0];
   endfunction
+
+  // Depthwise keeps several groups resident when one patch DMA per tap can
+  // bring all their channels (M = 1) into R-byte slices (L = Rows) and the
+  // taps of one more group still fit half the activation buffer.
+  logic dwg_c;
+  assign dwg_c = m_q == 16'd1 && LDw == R &&
+                 (32'(g_q) + 1) * 32'(l_q) * k_q <= AHalf;
 
   logic drained_c;
 
@@ -310,7 +324,8 @@ module tma_layer #(
   always_comb begin
     woc_c = w_oc0_c + 17'(32'(w_grp_c) << l_log_q) + 17'(w_lane_c);
     wx_c  = 64'(woc_c) * 64'(k_q) + 64'(w_kb_c);
-    dwe_c = (64'(kb_q) + 64'(tap_q)) * 64'(cfg.out_c) + 64'(oc0_q) + 64'(lane_q);
+    dwe_c = (64'(kb_q) + 64'(tap_q)) * 64'(cfg.out_c) + 64'(oc0_q) +
+            (64'(grp_q) << l_log_q) + 64'(lane_q);
   end
 
   tgt_e tgt_c;
@@ -361,7 +376,8 @@ module tma_layer #(
         if (cfg.dw) begin
           nib           = cfg.int4 ? dwe_c : dwe_c << 1;
           rd_len_nib_o  = cfg.int4 ? 32'd1 : 32'd2;
-          rd_dst_byte_o = DstBw'(32'(tap_q) * R + (cfg.int4 ? 32'(lane_q) >> 1 : 32'(lane_q)));
+          rd_dst_byte_o = DstBw'((32'(grp_q) * rw_q + 32'(tap_q)) * R +
+                                 (cfg.int4 ? 32'(lane_q) >> 1 : 32'(lane_q)));
           rd_dst_nib_o  = cfg.int4 && lane_q[0];
           rd_off_o      = 64'(off_i[OPND_WGT]) + (nib >> 1);
           rd_off_nib_o  = nib[0];
@@ -548,7 +564,8 @@ module tma_layer #(
             gacc_q <= rw_q;
             pp_q   <= single_q && !cfg.dw && !ppoff_q && 2 * rw_q <= WcapD &&
                       2 * iw_c <= WcapS;
-          end else if (!single_q || cfg.dw || g_q == 16'(pp_q ? MaxGroups / 2 : MaxGroups) ||
+          end else if (!single_q || (cfg.dw && !dwg_c) ||
+                       g_q == 16'(pp_q ? MaxGroups / 2 : MaxGroups) ||
                        nxt > (pp_q ? WcapD / 2 : WcapD) ||
                        (cfg.sparse && nxti > (pp_q ? WcapS / 2 : WcapS)) ||
                        (32'(g_q) << l_log_q) >= 32'(cfg.out_c)) begin
@@ -616,11 +633,16 @@ module tma_layer #(
         P_WL: begin
           if (rd_start_o) begin
             if (cfg.dw) begin
-              if (lane_q + 16'd1 == nl_c) begin
+              // Lanes, then taps, then the resident groups.
+              if (lane_q + 16'd1 == nlg_c) begin
                 lane_q <= '0;
                 tap_q  <= tap_q + 16'd1;
                 if (32'(tap_q) + 1 == kn_q) begin
-                  p_q <= P_FIN;
+                  tap_q <= '0;
+                  grp_q <= grp_q + 16'd1;
+                  if (grp_q + 16'd1 == gs_q) begin
+                    p_q <= P_FIN;
+                  end
                 end
               end else begin
                 lane_q <= lane_q + 16'd1;
@@ -681,7 +703,7 @@ module tma_layer #(
               lane_q  <= '0;
               wq_q    <= q0_q;
               wr_q    <= r0_q;
-              dst_q   <= dst_q + AW;
+              dst_q   <= dst_q + dstr_c;
               kleft_q <= kleft_q - 1;
               if (kx_q + 8'd1 == cfg.kw) begin
                 kx_q <= '0;
@@ -901,12 +923,13 @@ module tma_layer #(
 
   logic        last_step_c, out_step_c, issue_c, c_release_c;
   logic [31:0] abyte_c;
+  logic [31:0] cab_q, cgb_q;  // activation byte of the step, of the group's first
   always_comb begin
     last_step_c = ks_q + 1 == nsteps_q;
     out_step_c  = last_step_c && clast_q;
     issue_c     = c_q == C_RUN && !abort_q && !(out_step_c && hold_resv_q);
     c_release_c = issue_c && last_step_c && cg_q + 16'd1 == cgs_q;
-    abyte_c     = ks_q << ab_log_q;
+    abyte_c     = cab_q;
     act_re      = issue_c;
     act_raddr   = {ch_q, (ActRaW - 1)'(abyte_c >> LogAW)};
     w_re        = issue_c;
@@ -925,7 +948,7 @@ module tma_layer #(
       {ch_q, cg_q, ks_q, nsteps_q, cwbase_q, ciwbase_q, cfirst_q, clast_q, cpix_q} <= '0;
       {s1_valid_q, s1_first_q, s1_last_q, s1_ihalf_q, s1_full_q, s1_slice_q, s1_nibs_q} <= '0;
       {pend_pix_q, pend_oc_q, pend_grp_q, pend_n_q, hold_resv_q} <= '0;
-      {chalf_q, csgend_q, coc0_q, cgs_q, pend_free_q, pend_half_q} <= '0;
+      {chalf_q, csgend_q, coc0_q, cgs_q, pend_free_q, pend_half_q, cab_q, cgb_q} <= '0;
     end else begin
       s1_valid_q <= issue_c;
       if (issue_c) begin
@@ -938,8 +961,12 @@ module tma_layer #(
         s1_full_q  <= kleft >= (32'd1 << kpc_log_q);
         s1_nibs_q  <= 32'(vnib(mode_q, 64'(kleft)));
         ks_q       <= ks_q + 1;
+        // Depthwise: taps dstr bytes apart, group g's channels at g*L.
+        cab_q      <= cab_q + (cfg.dw ? dstr_c : 32'd1 << ab_log_q);
         if (last_step_c) begin
           ks_q     <= '0;
+          cab_q    <= cgb_q + (cfg.dw ? 32'(l_q) : 32'd0);
+          cgb_q    <= cgb_q + (cfg.dw ? 32'(l_q) : 32'd0);
           cg_q     <= cg_q + 16'd1;
           cwbase_q <= cwbase_q + rw_q;
           ciwbase_q <= ciwbase_q + iw_c;
@@ -966,6 +993,8 @@ module tma_layer #(
         c_q      <= C_RUN;
         cg_q     <= '0;
         ks_q     <= '0;
+        cab_q    <= '0;
+        cgb_q    <= '0;
         cwbase_q <= hhalf_q[ch_q] ? WcapD / 2 : '0;
         ciwbase_q <= hhalf_q[ch_q] ? WcapS / 2 : '0;
         chalf_q  <= hhalf_q[ch_q];

@@ -187,12 +187,14 @@ static int rand_layer(struct spec *s)
 		s->out_pix = s->out_c + urange(0, 5);
 	} else {
 		int dw = kind >= 8;
+		/* Depthwise up to 40 channels: several resident groups. */
+		uint32_t cmax = dw ? (rnd() & 1 ? 12 : 40) : 48;
 
 		k = big && dw ? urange(20, 24) : urange(1, 3);
 		dil = urange(1, 2);
 		pad = urange(0, 2);
 		stride = urange(1, 2);
-		*s = conv_spec(urange(1, 9), urange(1, 9), urange(1, dw ? 12 : 48),
+		*s = conv_spec(urange(1, 9), urange(1, 9), urange(1, cmax),
 			       urange(1, 24), k, stride, pad);
 		if (big && dw) {
 			s->in_h = s->in_w = k + urange(0, 2);
