@@ -12,8 +12,9 @@
  * reached the device and the image shows its effect.
  *
  * The third page is for tests only: a request the daemon reads at each
- * doorbell to make the simulated device misbehave (libtmsim's fault
- * injection). The driver never touches it.
+ * doorbell and at least every 100 ms to make the simulated device (or the
+ * daemon itself) misbehave (libtmsim's fault injection, a stalled mailbox).
+ * The driver never touches it.
  */
 #ifndef TMA_COSIM_H
 #define TMA_COSIM_H
@@ -65,6 +66,9 @@ struct tma_cosim_mbox {
  * @bus_error_region: 1 + the region of the next job whose every access
  *                    gets a bus error; 0 for none.
  * @bad_status: non-zero: the next completion record gets this status.
+ * @mbox_stall: non-zero: the daemon stops applying mailbox writes and shows
+ *              the mailbox full (its @tail a ring behind @head) until a
+ *              request with 0, when it puts @tail back and goes on.
  */
 struct tma_cosim_fault {
 	__u32 magic;
@@ -73,6 +77,7 @@ struct tma_cosim_fault {
 	__u32 hang;
 	__u32 bus_error_region;
 	__u32 bad_status;
+	__u32 mbox_stall;
 };
 
 #endif /* TMA_COSIM_H */

@@ -20,23 +20,36 @@
 #define TMA_IRQS (TMA_IRQ_STATUS_JOB_DONE_MASK | TMA_IRQ_STATUS_JOB_ERROR_MASK | \
 		  TMA_IRQ_STATUS_RING_ERROR_MASK)
 
-static u32 tma_sync(struct tma_device *tdev)
+static int tma_sync(struct tma_device *tdev)
 {
 	return tdev->bus->sync ? tdev->bus->sync(tdev) : 0;
 }
 
-/* Soft reset, then program the ring and interrupts; software ring state to 0. */
+/*
+ * Soft reset, then program the ring and interrupts; software ring state to
+ * 0. Stops at the first write the bus drops.
+ */
 static int tma_hw_start(struct tma_device *tdev)
 {
-	tma_write(tdev, TMA_REG_CTRL, TMA_CTRL_SOFT_RESET_MASK);
-	tma_write(tdev, TMA_REG_RING_BASE_LO, lower_32_bits(tdev->ring_dma));
-	tma_write(tdev, TMA_REG_RING_BASE_HI, upper_32_bits(tdev->ring_dma));
-	tma_write(tdev, TMA_REG_RING_SIZE, TMA_RING_ENTRIES);
-	tma_write(tdev, TMA_REG_IRQ_STATUS, TMA_IRQS);
-	tma_write(tdev, TMA_REG_IRQ_MASK, TMA_IRQS);
-	tma_write(tdev, TMA_REG_CTRL, TMA_CTRL_ENABLE_MASK);
+	const u32 regs[][2] = {
+		{ TMA_REG_CTRL, TMA_CTRL_SOFT_RESET_MASK },
+		{ TMA_REG_RING_BASE_LO, lower_32_bits(tdev->ring_dma) },
+		{ TMA_REG_RING_BASE_HI, upper_32_bits(tdev->ring_dma) },
+		{ TMA_REG_RING_SIZE, TMA_RING_ENTRIES },
+		{ TMA_REG_IRQ_STATUS, TMA_IRQS },
+		{ TMA_REG_IRQ_MASK, TMA_IRQS },
+		{ TMA_REG_CTRL, TMA_CTRL_ENABLE_MASK },
+	};
+	unsigned int i;
+	int ret;
+
 	tdev->ring_tail = 0;
 	tdev->ring_done = 0;
+	for (i = 0; i < ARRAY_SIZE(regs); i++) {
+		ret = tma_write(tdev, regs[i][0], regs[i][1]);
+		if (ret)
+			return ret;
+	}
 	return tma_sync(tdev);
 }
 
@@ -116,10 +129,17 @@ err_ring:
 	return ret;
 }
 
+/*
+ * Put a job on the ring. Called by run_job only (the scheduler's one
+ * thread, never during a reset: drm_sched_stop parks it), so nobody else
+ * moves ring_tail meanwhile. The RING_TAIL write may sleep (co-simulation
+ * mailbox): it happens outside ring_lock.
+ */
 void tma_device_ring_push(struct tma_device *tdev, struct tma_job *job)
 {
 	unsigned long flags;
-	u32 slot;
+	u32 slot, tail;
+	int ret;
 
 	spin_lock_irqsave(&tdev->ring_lock, flags);
 	/*
@@ -134,10 +154,25 @@ void tma_device_ring_push(struct tma_device *tdev, struct tma_job *job)
 	slot = tdev->ring_tail;
 	tma_job_write_desc(job, tdev->ring + slot * TMA_JOB_DESC_SIZE);
 	tdev->slot[slot] = job;
-	tdev->ring_tail = (slot + 1) % TMA_RING_ENTRIES;
+	tail = (slot + 1) % TMA_RING_ENTRIES;
+	tdev->ring_tail = tail;
+	spin_unlock_irqrestore(&tdev->ring_lock, flags);
 	/* The descriptor is in memory before the device can see the new tail. */
 	dma_wmb();
-	tma_write(tdev, TMA_REG_RING_TAIL, tdev->ring_tail);
+	ret = tma_write(tdev, TMA_REG_RING_TAIL, tail);
+	if (!ret)
+		return;
+	/*
+	 * The device never saw this tail: take the job back off the ring (a
+	 * later push reuses the slot) and end it, rather than leave it for
+	 * the timeout. Removal may have ended it already.
+	 */
+	spin_lock_irqsave(&tdev->ring_lock, flags);
+	if (tdev->slot[slot] == job) {
+		tdev->slot[slot] = NULL;
+		tdev->ring_tail = slot;
+		tma_job_cancel(job, -EIO, true);
+	}
 	spin_unlock_irqrestore(&tdev->ring_lock, flags);
 }
 

@@ -20,14 +20,16 @@ struct tma_job;
 
 /**
  * struct tma_bus_ops - how a front end reaches the registers.
- * @read: a 32-bit register read.
- * @write: a 32-bit register write, posted.
+ * @read: a 32-bit register read; never sleeps.
+ * @write: a 32-bit register write, posted; 0, or a negative errno when the
+ *         write was dropped (the co-simulation mailbox stayed full). May
+ *         sleep: never call it in atomic context.
  * @sync: wait until every write so far has reached the device (NULL when
  *        writes are plain MMIO); may sleep.
  */
 struct tma_bus_ops {
 	u32 (*read)(struct tma_device *tdev, u32 off);
-	void (*write)(struct tma_device *tdev, u32 off, u32 val);
+	int (*write)(struct tma_device *tdev, u32 off, u32 val);
 	int (*sync)(struct tma_device *tdev);
 };
 
@@ -75,9 +77,9 @@ static inline u32 tma_read(struct tma_device *tdev, u32 off)
 	return tdev->bus->read(tdev, off);
 }
 
-static inline void tma_write(struct tma_device *tdev, u32 off, u32 val)
+static inline int tma_write(struct tma_device *tdev, u32 off, u32 val)
 {
-	tdev->bus->write(tdev, off, val);
+	return tdev->bus->write(tdev, off, val);
 }
 
 struct tma_device *tma_device_alloc(struct device *dev);

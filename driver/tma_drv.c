@@ -112,9 +112,10 @@ static u32 tma_mmio_read(struct tma_device *tdev, u32 off)
 	return readl((void __iomem *)tdev->bus_priv + off);
 }
 
-static void tma_mmio_write(struct tma_device *tdev, u32 off, u32 val)
+static int tma_mmio_write(struct tma_device *tdev, u32 off, u32 val)
 {
 	writel(val, (void __iomem *)tdev->bus_priv + off);
+	return 0;
 }
 
 static const struct tma_bus_ops tma_mmio_ops = {

@@ -9,10 +9,18 @@
  * interrupt. ivshmem is a generic device, so probe insists on the
  * daemon's mailbox magic and on the TMA ID register, and leaves any other
  * ivshmem device alone.
+ *
+ * A register write waits for room in the mailbox, sleeping: the daemon
+ * drains it at every doorbell, so it is only ever full when the daemon has
+ * stopped serving, and then the write is dropped after TMA_PCI_MBOX_FULL_MS
+ * with an error its caller handles (a job is taken back off the ring and
+ * fails, a reset fails). Writes therefore never happen in atomic context.
  */
 #include <linux/delay.h>
+#include <linux/jiffies.h>
 #include <linux/io.h>
 #include <linux/module.h>
+#include <linux/mutex.h>
 #include <linux/pci.h>
 #include <drm/drm_drv.h>
 
@@ -23,10 +31,15 @@
 #define IVSHMEM_DEVICE     0x1110
 #define IVSHMEM_DOORBELL   0x0c
 
+/* How long a write waits for room in a full mailbox before it is dropped. */
+#define TMA_PCI_MBOX_FULL_MS 100
+/* How long sync waits for the daemon to apply every write. */
+#define TMA_PCI_SYNC_MS      1000
+
 struct tma_pci {
 	void __iomem *regs;          /* BAR0 */
 	void __iomem *shm;           /* BAR2 */
-	spinlock_t lock;             /* mailbox head */
+	struct mutex lock;           /* mailbox head */
 	u32 head;
 	u32 peer;
 };
@@ -43,39 +56,53 @@ static u32 tma_pci_read(struct tma_device *tdev, u32 off)
 	return readl(tp->shm + TMA_COSIM_CSR + off);
 }
 
-static void tma_pci_write(struct tma_device *tdev, u32 off, u32 val)
+/*
+ * Sleep until at most @pending writes are still unapplied, for at most @ms.
+ * The daemon's tail only moves forward towards our head.
+ */
+static int tma_mbox_wait(struct tma_pci *tp, u32 pending, unsigned int ms)
+{
+	unsigned long deadline = jiffies + msecs_to_jiffies(ms);
+
+	for (;;) {
+		if (READ_ONCE(tp->head) - readl(&tma_mbox(tp)->tail) <= pending)
+			return 0;
+		if (time_after(jiffies, deadline))
+			return -ETIMEDOUT;
+		usleep_range(50, 100);
+	}
+}
+
+static int tma_pci_write(struct tma_device *tdev, u32 off, u32 val)
 {
 	struct tma_pci *tp = tdev->bus_priv;
 	struct tma_cosim_mbox __iomem *mb = tma_mbox(tp);
-	unsigned long flags;
-	unsigned int spins = 0;
 	u32 i;
 
-	spin_lock_irqsave(&tp->lock, flags);
-	/* Full mailbox: the daemon drains it within one doorbell; bounded wait. */
-	while (tp->head - readl(&mb->tail) >= TMA_COSIM_MBOX_ENTRIES && spins++ < 100000)
-		udelay(10);
+	might_sleep();
+	mutex_lock(&tp->lock);
+	if (tma_mbox_wait(tp, TMA_COSIM_MBOX_ENTRIES - 1, TMA_PCI_MBOX_FULL_MS)) {
+		mutex_unlock(&tp->lock);
+		dev_warn_ratelimited(tdev->dev,
+				     "tmsim mailbox full for %u ms: write of %#x to register %#x dropped\n",
+				     TMA_PCI_MBOX_FULL_MS, val, off);
+		return -EIO;
+	}
 	i = tp->head % TMA_COSIM_MBOX_ENTRIES;
 	writel(off, &mb->ent[i].off);
 	writel(val, &mb->ent[i].val);
 	/* The entry is in memory before the daemon can see the new head. */
 	wmb();
-	writel(++tp->head, &mb->head);
+	WRITE_ONCE(tp->head, tp->head + 1);
+	writel(tp->head, &mb->head);
 	writel(tp->peer << 16 | TMA_COSIM_VECTOR, tp->regs + IVSHMEM_DOORBELL);
-	spin_unlock_irqrestore(&tp->lock, flags);
+	mutex_unlock(&tp->lock);
+	return 0;
 }
 
 static int tma_pci_sync(struct tma_device *tdev)
 {
-	struct tma_pci *tp = tdev->bus_priv;
-	unsigned int i;
-
-	for (i = 0; i < 20000; i++) {
-		if (readl(&tma_mbox(tp)->tail) == READ_ONCE(tp->head))
-			return 0;
-		usleep_range(50, 100);
-	}
-	return -ETIMEDOUT;
+	return tma_mbox_wait(tdev->bus_priv, 0, TMA_PCI_SYNC_MS);
 }
 
 static const struct tma_bus_ops tma_pci_ops = {
@@ -114,7 +141,7 @@ static int tma_pci_map(struct pci_dev *pdev, struct tma_pci *tp)
 	tp->peer = readl(&tma_mbox(tp)->dev_peer);
 	/* Writes continue where an earlier driver instance stopped. */
 	tp->head = readl(&tma_mbox(tp)->head);
-	spin_lock_init(&tp->lock);
+	mutex_init(&tp->lock);
 	pci_set_master(pdev);
 	return 0;
 }

@@ -69,6 +69,8 @@ struct daemon {
 	uint64_t msis, doorbells;
 	int id_override;     /* --id given: the image's ID register reads @id */
 	uint32_t id;
+	int stalled;         /* fault request: mailbox shown full, not drained */
+	uint32_t real_tail;  /* the mailbox tail to put back when the stall ends */
 };
 
 static volatile sig_atomic_t stop;
@@ -205,20 +207,43 @@ static void arm_region_fault(struct daemon *d)
 	d->fault_jobs_done = tmsim_csr_read(d->sim, TMA_REG_JOBS_DONE);
 }
 
-static void take_fault_request(struct daemon *d)
+/*
+ * A stalled mailbox looks full to the guest: its tail a whole ring behind
+ * its head. The entries are not applied until the stall ends.
+ */
+static void set_stall(struct daemon *d, int stall)
+{
+	struct tma_cosim_mbox *mb = mbox(d);
+
+	if (stall == d->stalled)
+		return;
+	if (stall) {
+		d->real_tail = mb->tail;
+		__atomic_store_n(&mb->tail, mb->head - TMA_COSIM_MBOX_ENTRIES, __ATOMIC_RELEASE);
+	} else {
+		__atomic_store_n(&mb->tail, d->real_tail, __ATOMIC_RELEASE);
+	}
+	d->stalled = stall;
+}
+
+/* Returns 1 if a request was taken. */
+static int take_fault_request(struct daemon *d)
 {
 	struct tma_cosim_fault *f = fault_page(d);
 
 	__atomic_thread_fence(__ATOMIC_ACQUIRE);
 	if (f->magic != TMA_COSIM_FAULT_MAGIC || f->seq == f->ack)
-		return;
+		return 0;
 	d->faults.hang = !!f->hang;
 	d->faults.bad_status = f->bad_status;
 	d->fault_region = f->bus_error_region;
 	tmsim_set_faults(d->sim, &d->faults);
-	fprintf(stderr, "tmsim: fault request %u: hang %u, bus error region %u, status %u\n",
-		f->seq, f->hang, f->bus_error_region, f->bad_status);
-	f->ack = f->seq;
+	set_stall(d, !!f->mbox_stall);
+	fprintf(stderr, "tmsim: fault request %u: hang %u, bus error region %u, status %u, "
+		"mailbox stall %u\n", f->seq, f->hang, f->bus_error_region, f->bad_status,
+		f->mbox_stall);
+	__atomic_store_n(&f->ack, f->seq, __ATOMIC_RELEASE);
+	return 1;
 }
 
 /* Apply every mailbox write in order; the tail moves only after the image. */
@@ -228,6 +253,8 @@ static void drain_mailbox(struct daemon *d)
 	uint32_t head = __atomic_load_n(&mb->head, __ATOMIC_ACQUIRE), tail = mb->tail;
 	int tail_written = 0;
 
+	if (d->stalled)
+		return;
 	/*
 	 * The head is the guest's: one more than a ring ahead would have the
 	 * loop below apply up to 2^32 stale entries. Keep the newest ring's worth.
@@ -294,8 +321,12 @@ static int serve(struct daemon *d)
 	while (!stop) {
 		struct pollfd pfd[2 + MAX_GUESTS];
 		int n = 0;
-		/* A hung device makes no progress: wait for the guest, don't spin. */
-		int timeout = busy ? (d->faults.hang ? 1 : 0) : 1000;
+		/*
+		 * A hung device makes no progress: wait for the guest, don't
+		 * spin. Idle, wake now and then for a fault request that
+		 * comes without a doorbell (a stalled mailbox has none).
+		 */
+		int timeout = busy ? (d->faults.hang ? 1 : 0) : 100;
 
 		pfd[n++] = (struct pollfd){ .fd = d->listen_fd, .events = POLLIN };
 		pfd[n++] = (struct pollfd){ .fd = d->dev_efd, .events = POLLIN };
@@ -317,6 +348,10 @@ static int serve(struct daemon *d)
 				d->doorbells += cnt;
 			mbox(d)->doorbells = (uint32_t)d->doorbells;
 			take_fault_request(d);
+			drain_mailbox(d);
+			update_irq(d);
+			busy = 1;
+		} else if (take_fault_request(d)) {
 			drain_mailbox(d);
 			update_irq(d);
 			busy = 1;

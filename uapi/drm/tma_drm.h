@@ -286,7 +286,8 @@ enum drm_tma_job_state {
  * 0..255): how the driver ended a job the device did not finish.
  */
 #define DRM_TMA_STATUS_TIMEOUT   0x100 /* no progress; the device was reset */
-#define DRM_TMA_STATUS_CANCELED  0x101 /* reset or removal while queued/running */
+#define DRM_TMA_STATUS_CANCELED  0x101 /* reset or removal while queued/running, or
+				       * the device did not take the job (fence -EIO) */
 #define DRM_TMA_STATUS_BAD_DONE  0x102 /* completion record not the job's */
 
 /**

@@ -429,6 +429,57 @@ TEST_F(tma, hang_with_full_ring)
 	EXPECT_EQ(0, memcmp(want, fc.out, 2 * 4));
 }
 
+static double now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
+}
+
+/*
+ * tmsim stops draining the register mailbox: the job's RING_TAIL write
+ * finds it full and is dropped after the driver's bound (100 ms, sleeping),
+ * and the job fails at once (CANCELED, fence -EIO) instead of waiting for
+ * the job timeout's reset, which could not reach the device either. Once
+ * the mailbox drains again the next job runs.
+ */
+TEST_F(tma, mailbox_stall_fails_job)
+{
+	struct drm_tma_get_param tmo = { .param = DRM_TMA_PARAM_TIMEOUT_MS };
+	struct drm_tma_job_status st;
+	struct tma_fc fc;
+	int8_t want[64];
+	double ms;
+	uint32_t so;
+	int ret;
+
+	ASSERT_EQ(0, ioctl(self->fd, DRM_IOCTL_TMA_GET_PARAM, &tmo));
+	ASSERT_EQ(0, tma_fc_setup(self->fd, &fc, 2, 8, 4));
+	tma_fc_fill(&fc, 29);
+	tma_fc_reference(&fc, want);
+	ASSERT_EQ(0, tma_syncobj_create(self->fd, &so));
+	ASSERT_EQ(0, tma_mbox_stall(1));
+	ms = now_ms();
+	ret = tma_fc_submit_sync(self->fd, &fc, 2, NULL, so);
+	if (!ret)
+		ret = tma_wait_job(self->fd, &fc, &st);
+	ms = now_ms() - ms;
+	/* Whatever happened, the mailbox serves again for the tests after this. */
+	ASSERT_EQ(0, tma_mbox_stall(0));
+	ASSERT_EQ(0, ret);
+	TH_LOG("job ended after %.0f ms with status %#x (timeout_ms %llu)", ms, st.status,
+	       (unsigned long long)tmo.value);
+	EXPECT_EQ(DRM_TMA_STATUS_CANCELED, st.status);
+	EXPECT_EQ(-EIO, tma_syncobj_status(self->fd, so));
+	EXPECT_LT(ms, (double)tmo.value);
+	memset(fc.out, 0, 2 * 4);
+	ASSERT_EQ(0, tma_fc_submit(self->fd, &fc, 2, NULL));
+	ASSERT_EQ(0, tma_wait_job(self->fd, &fc, &st));
+	EXPECT_EQ(TMA_OK, st.status);
+	EXPECT_EQ(0, memcmp(want, fc.out, 2 * 4));
+}
+
 /* Syncobjs: a chain of jobs, each waiting for the previous one's out fence. */
 TEST_F(tma, syncobj_chain)
 {

@@ -272,11 +272,12 @@ int tma_syncobj_status(int fd, uint32_t h)
 }
 
 /*
- * Ask tmsim to misbehave at the next doorbell (the page the driver never
- * uses), the tmsim whose ID register reads TMA1: the guest has another one
- * that reports a wrong ID.
+ * Ask tmsim to misbehave (the page the driver never uses): the tmsim whose
+ * ID register reads TMA1, the guest has another one that reports a wrong
+ * ID. tmsim takes the request at the next doorbell or within 100 ms;
+ * with @wait, return once it has (up to 2 s).
  */
-int tma_inject(uint32_t hang, uint32_t bus_error_region)
+static int fault_request(const struct tma_cosim_fault *req, int wait)
 {
 	glob_t g;
 	int ret = -ENODEV;
@@ -299,18 +300,39 @@ int tma_inject(uint32_t hang, uint32_t bus_error_region)
 		f = (void *)(shm + TMA_COSIM_FAULT);
 		if (mb->magic == TMA_COSIM_MBOX_MAGIC &&
 		    *(volatile uint32_t *)(shm + TMA_COSIM_CSR + TMA_REG_ID) == TMA_ID_MAGIC) {
-			f->hang = hang;
-			f->bus_error_region = bus_error_region;
-			f->bad_status = 0;
-			f->seq = f->ack + 1;
+			uint32_t seq = f->ack + 1;
+
+			f->hang = req->hang;
+			f->bus_error_region = req->bus_error_region;
+			f->bad_status = req->bad_status;
+			f->mbox_stall = req->mbox_stall;
+			f->seq = seq;
 			__sync_synchronize();
 			f->magic = TMA_COSIM_FAULT_MAGIC;
 			ret = 0;
+			for (int t = 0; wait && f->ack != seq && t < 200; t++)
+				usleep(10 * 1000);
+			if (wait && f->ack != seq)
+				ret = -ETIMEDOUT;
 		}
 		munmap(shm, TMA_COSIM_SHM_SIZE);
 	}
 	globfree(&g);
 	return ret;
+}
+
+int tma_inject(uint32_t hang, uint32_t bus_error_region)
+{
+	struct tma_cosim_fault req = { .hang = hang, .bus_error_region = bus_error_region };
+
+	return fault_request(&req, 0);
+}
+
+int tma_mbox_stall(uint32_t stall)
+{
+	struct tma_cosim_fault req = { .mbox_stall = stall };
+
+	return fault_request(&req, 1);
 }
 
 /*

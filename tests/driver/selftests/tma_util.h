@@ -51,6 +51,7 @@ int tma_vgem_signal(struct tma_vgem *v);
 int tma_debugfs_in_flight(void);
 int tma_syncobj_status(int fd, uint32_t h);
 int tma_inject(uint32_t hang, uint32_t bus_error_region);
+int tma_mbox_stall(uint32_t stall);
 int tma_worker(unsigned int seed, unsigned int njobs);
 
 void tma_spoil_opcode(struct tma_cmd *c);
