@@ -263,14 +263,15 @@ int tma_device_hw_reset(struct tma_device *tdev)
 }
 
 /*
- * Removal with jobs in flight: stop the device, end every run with -ENODEV,
- * let the scheduler retire them, then stop it. Open files keep their BOs
- * until they close; new ioctls already fail (drm_dev_unplug).
+ * Stop the device for good: no timeout's reset re-enables it, no run
+ * reaches the ring any more, it does no more DMA and raises no interrupt,
+ * and the runs that were on the ring end with -ENODEV. Leaves the IRQ
+ * disabled. For removal and for shutdown (reboot, kexec: the memory the
+ * device would write belongs to the next kernel).
  */
-void tma_device_fini(struct tma_device *tdev)
+void tma_device_quiesce(struct tma_device *tdev)
 {
 	unsigned long flags;
-	int i;
 
 	/* No timeout handler is resetting (and re-enabling) the device after this. */
 	mutex_lock(&tdev->reset_lock);
@@ -284,6 +285,18 @@ void tma_device_fini(struct tma_device *tdev)
 	tma_write(tdev, TMA_REG_IRQ_MASK, 0);
 	tma_sync(tdev);
 	tma_cancel_ring(tdev, -ENODEV, true);
+}
+
+/*
+ * Removal with jobs in flight: stop the device, end every run with -ENODEV,
+ * let the scheduler retire them, then stop it. Open files keep their BOs
+ * until they close; new ioctls already fail (drm_dev_unplug).
+ */
+void tma_device_fini(struct tma_device *tdev)
+{
+	int i;
+
+	tma_device_quiesce(tdev);
 	if (tdev->sched_ready) {
 		/* free_job runs in the scheduler's thread: give it time to drain. */
 		for (i = 0; i < 200 && !list_empty_careful(&tdev->sched.pending_list); i++)

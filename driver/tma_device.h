@@ -84,6 +84,7 @@ static inline int tma_write(struct tma_device *tdev, u32 off, u32 val)
 
 struct tma_device *tma_device_alloc(struct device *dev);
 int tma_device_init(struct tma_device *tdev);
+void tma_device_quiesce(struct tma_device *tdev);
 void tma_device_fini(struct tma_device *tdev);
 int tma_device_hw_reset(struct tma_device *tdev);
 void tma_device_ring_push(struct tma_device *tdev, struct tma_job *job);
@@ -94,5 +95,6 @@ void tma_debugfs_init(struct drm_minor *minor);
 extern const struct drm_driver tma_drm_driver;
 int tma_probe_common(struct tma_device *tdev);
 void tma_remove_common(struct tma_device *tdev);
+void tma_shutdown_common(struct tma_device *tdev);
 
 #endif /* TMA_DEVICE_H */

@@ -97,12 +97,30 @@ int tma_probe_common(struct tma_device *tdev)
 	return 0;
 }
 
+/* New ioctls fail with ENODEV, SUBMITs waiting for a job slot give up. */
+static void tma_unplug(struct tma_device *tdev)
+{
+	/* Once only: shutdown may have unplugged the device already. */
+	if (!drm_dev_is_unplugged(&tdev->drm))
+		drm_dev_unplug(&tdev->drm);
+	wake_up_all(&tdev->job_freed);
+}
+
 void tma_remove_common(struct tma_device *tdev)
 {
-	drm_dev_unplug(&tdev->drm);
-	/* SUBMITs waiting for a job slot give up with ENODEV. */
-	wake_up_all(&tdev->job_freed);
+	tma_unplug(tdev);
 	tma_device_fini(tdev);
+}
+
+/*
+ * Reboot, power-off, kexec: stop the device's DMA and interrupts. Nothing
+ * is freed; the scheduler and open files stay as they are, their runs ended.
+ */
+void tma_shutdown_common(struct tma_device *tdev)
+{
+	tma_unplug(tdev);
+	tma_device_quiesce(tdev);
+	drm_info(&tdev->drm, "shut down: device reset, interrupts masked\n");
 }
 
 /* ---- platform front end: registers are MMIO, one interrupt line -------- */
@@ -160,6 +178,11 @@ static int tma_platform_remove(struct platform_device *pdev)
 	return 0;
 }
 
+static void tma_platform_shutdown(struct platform_device *pdev)
+{
+	tma_shutdown_common(platform_get_drvdata(pdev));
+}
+
 static const struct of_device_id tma_of_match[] = {
 	{ .compatible = "tmaccel,tma" },
 	{ }
@@ -169,6 +192,7 @@ MODULE_DEVICE_TABLE(of, tma_of_match);
 static struct platform_driver tma_platform_driver = {
 	.probe = tma_platform_probe,
 	.remove = tma_platform_remove,
+	.shutdown = tma_platform_shutdown,
 	.driver = {
 		.name = "tmaccel",
 		.of_match_table = tma_of_match,

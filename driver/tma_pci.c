@@ -193,6 +193,21 @@ static void tma_pci_remove(struct pci_dev *pdev)
 	pci_free_irq_vectors(pdev);
 }
 
+/* The memory the device writes belongs to the next kernel (kexec) or to nobody. */
+static void tma_pci_shutdown(struct pci_dev *pdev)
+{
+	tma_shutdown_common(pci_get_drvdata(pdev));
+	pci_clear_master(pdev);
+}
+
+/*
+ * Every ivshmem device has these IDs, and QEMU gives ivshmem no way to set
+ * its subsystem IDs or class, so the table cannot be narrower: probe is the
+ * guard: a device whose BAR2 is too small, without the tmsim mailbox magic
+ * or whose ID register is not TMA1 gets -ENODEV, having had nothing
+ * written to its shared memory, and stays free for another driver (uio,
+ * or pick one with driver_override).
+ */
 static const struct pci_device_id tma_pci_ids[] = {
 	{ PCI_DEVICE(IVSHMEM_VENDOR, IVSHMEM_DEVICE) },
 	{ }
@@ -204,4 +219,5 @@ struct pci_driver tma_pci_driver = {
 	.id_table = tma_pci_ids,
 	.probe = tma_pci_probe,
 	.remove = tma_pci_remove,
+	.shutdown = tma_pci_shutdown,
 };

@@ -338,7 +338,12 @@ static int serve(struct daemon *d)
 			guest_accept(d);
 		for (int i = 0; i < MAX_GUESTS; i++)
 			if (d->guest[i].sock >= 0 && pfd[2 + i].revents) {
-				fprintf(stderr, "tmsim: guest %lld gone\n", (long long)d->guest[i].id);
+				/* The state it left the device in (driver-check: shutdown). */
+				fprintf(stderr, "tmsim: guest %lld gone; device CTRL %#x IRQ_MASK %#x "
+					"STATUS %#x\n", (long long)d->guest[i].id,
+					tmsim_csr_read(d->sim, TMA_REG_CTRL),
+					tmsim_csr_read(d->sim, TMA_REG_IRQ_MASK),
+					tmsim_csr_read(d->sim, TMA_REG_STATUS));
 				guest_drop(&d->guest[i]);
 			}
 		if (pfd[1].revents & POLLIN) {

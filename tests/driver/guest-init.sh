@@ -178,5 +178,14 @@ fi
 insmod /tma_pdev.ko warn=1 2>/dev/null
 dmesg | bad_dmesg -q
 result dmesg-check-sees-warn $?
+
+# Power off with jobs stuck on the device (hung, long timeout): tmaccel's
+# shutdown must reset it and mask its interrupts. run-qemu.sh reads the
+# state tmsim saw when the guest went away (shutdown-quiesces).
+rmmod tmaccel && insmod /tmaccel.ko timeout_ms=20000 || result shutdown-setup 1
+wait_node
+/tma_burst inject hang
+/tma_burst 8 >/dev/null
+grep '^in_flight:' "$(ringdir)ring"
 echo TMA-DONE
 poweroff -f

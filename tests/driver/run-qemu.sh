@@ -63,6 +63,21 @@ sed -n -e 's/^ok [0-9]* \(.*\)/PASS driver\/kselftest\/\1/p' \
 tr -d '\r' <"$log" | sed -n 's/^TMA-RESULT \([^ ]*\) 0$/PASS driver\/guest\/\1/p; s/^TMA-RESULT \([^ ]*\) [1-9][0-9]*$/FAIL driver\/guest\/\1/p' \
 	>>"$B/driver/results.part"
 grep -q 'TMA-DONE' "$log" || echo "FAIL driver/guest/completed (qemu exit $rc)" >>"$B/driver/results.part"
+
+# The guest powered off with jobs on a hung device: tmaccel's .shutdown must
+# have left it reset (CTRL.ENABLE 0) with interrupts masked, as tmsim saw it
+# when the guest went away, and the shutdown must not have oopsed.
+i=0
+while ! grep -q 'guest 1 gone' "$simlog" && [ $i -lt 100 ]; do sleep 0.05; i=$((i + 1)); done
+gone=$(grep 'guest 1 gone' "$simlog" | tail -n 1)
+echo "${gone:-tmsim never saw the guest go}"
+set -- $(echo "$gone" | sed -n 's/.* CTRL \(0x[0-9a-f]*\|0\) IRQ_MASK \(0x[0-9a-f]*\|0\) .*/\1 \2/p')
+if [ $# -eq 2 ] && [ $(($1 & 1)) -eq 0 ] && [ $(($2)) -eq 0 ] &&
+   ! tr -d '\r' <"$log" | sed -n '/^TMA-DONE/,$p' | grep -qE 'WARNING|BUG|Oops|Call Trace'; then
+	echo "PASS driver/guest/shutdown-quiesces" >>"$B/driver/results.part"
+else
+	echo "FAIL driver/guest/shutdown-quiesces" >>"$B/driver/results.part"
+fi
 cat "$B/driver/results.part" >>$results
 grep '^FAIL' "$B/driver/results.part" && { echo "--- guest log tail:"; tail -n 60 "$log"; }
 pass=$(grep -c '^PASS' "$B/driver/results.part")
