@@ -297,6 +297,21 @@ module tma_layer #(
                 64'(ix_c[15:0]) * 64'(cfg.in_pix);
   end
 
+  // Depthwise, several groups resident, M = 1: when the super-group's
+  // channels are whole pixels (in_pix = G*L = the patch's tap pitch) and
+  // the taps are adjacent (dl = 1), a row of kw taps is one contiguous span
+  // in memory and in the patch: one DMA (or fill, above or below the image)
+  // instead of kw.
+  logic dwrow_c;
+  always_comb begin
+    logic iny, inx;
+    iny = iy_c >= 0 && iy_c < 18'(cfg.in_h);
+    inx = ix0_q >= 0 && ix0_q + 18'(cfg.kw) <= 18'(cfg.in_w);
+    dwrow_c = cfg.dw && g_q != 16'd1 && m_q == 16'd1 && kx_q == 0 && cfg.dl == 8'd1 &&
+              32'(nl_c) == dstr_c && cfg.in_pix == dstr_c && kleft_q >= 32'(cfg.kw) &&
+              (!iny || inx);
+  end
+
   // Weight loads come from the producer (P_PARAM, P_WL) or, in ping-pong
   // mode, from the loader whenever the producer is not fetching a patch.
   logic        ld_own_c;
@@ -402,6 +417,9 @@ module tma_layer #(
                                  (m_q == 16'd1 || !inb_c ? 32'd0 : 32'(lane_q)));
           rd_len_nib_o  = (m_q == 16'd1 || !inb_c) ? 32'(nl_c) << 1 : 32'd2;
           rd_off_o      = in_addr_c + 64'(dw_ic_c);
+          if (dwrow_c) begin
+            rd_len_nib_o = (32'(cfg.kw) * dstr_c) << 1;
+          end
         end else begin
           rd_dst_byte_o = DstBw'((ph_q ? AHalf : 0) + dst_q);
           rd_len_nib_o  = pn_c << 1;
@@ -698,7 +716,14 @@ module tma_layer #(
           p_q   <= P_PATCH;
         end
         P_PATCH: if (rd_start_o) begin
-          if (cfg.dw) begin
+          if (dwrow_c) begin
+            dst_q   <= dst_q + 32'(cfg.kw) * dstr_c;
+            kleft_q <= kleft_q - 32'(cfg.kw);
+            ky_q    <= ky_q + 8'd1;
+            if (kleft_q == 32'(cfg.kw)) begin
+              p_q <= P_FIN;
+            end
+          end else if (cfg.dw) begin
             if (m_q == 16'd1 || !inb_c || lane_q + 16'd1 == nl_c) begin
               lane_q  <= '0;
               wq_q    <= q0_q;

@@ -213,12 +213,16 @@ static int rand_layer(struct spec *s)
 		s->flags = rnd() & 1 ? TMA_FLAG_INT4 : 0;
 		if (dw) {
 			s->flags |= TMA_FLAG_DEPTHWISE;
+			/* Whole groups of 8 and (below) gapless pixels: the
+			 * RTL fetches a row of taps in one DMA. */
+			if (cmax == 40 && rnd() & 1)
+				s->in_c = (s->in_c + 7) & ~7u;
 			s->out_c = s->in_c * urange(1, 3);
 		} else if (rnd() & 1) {
 			s->flags |= TMA_FLAG_SPARSE_2_4;
 			s->in_c = (s->in_c + 3) & ~3u;
 		}
-		s->in_pix = s->in_c + urange(0, 3);
+		s->in_pix = s->in_c + (dw && rnd() & 1 ? 0 : urange(0, 3));
 		s->in_row = s->in_w * s->in_pix + urange(0, 5);
 		s->out_pix = s->out_c + urange(0, 3);
 		s->out_row = s->out_w * s->out_pix + urange(0, 5);
