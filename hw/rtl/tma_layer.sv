@@ -465,21 +465,43 @@ module tma_layer #(
     end
   end
 
-  // Ping-pong pays if, per super-group, the bus brings its patches (a
-  // DMA per tap, about PieceCyc cycles of set-up each) and the next
-  // super-group's weights in no more cycles than the array computes it.
+  // Ping-pong pays if, per super-group of g groups, the bus brings its
+  // patches (a DMA per tap, about PieceCyc cycles of set-up each) and the
+  // next super-group's weights in no more cycles than the array computes
+  // it. Smaller super-groups shorten the first load, the one the array
+  // waits for: g is halved while the bus keeps a quarter in reserve and the
+  // half of the first load saved exceeds the set-up of the extra patches
+  // (about PatchCyc cycles each).
+  localparam int unsigned PatchCyc = 4;
   localparam int unsigned PieceCyc = 2;
-  logic ppbus_c;
-  logic [15:0] ngrp_c;        // groups of the whole layer
-  always_comb begin
+  function automatic logic [63:0] pp_slack(input logic [15:0] g, input logic margin);
     logic [63:0] npix, wrow, bus, comp;
     npix = 64'(cfg.out_h) * 64'(cfg.out_w);
     wrow = (vnib(mode_q, 64'(k_q)) >> 1) + (cfg.sparse ? 64'(k_q) >> 2 : 64'd0);
-    bus  = ((npix * 64'(k_q) + 64'(g_q) * 64'(l_q) * wrow) >> BB) +
+    bus  = ((npix * 64'(k_q) + 64'(g) * 64'(l_q) * wrow) >> BB) +
            npix * 64'(cfg.kh) * 64'(cfg.kw) * PieceCyc;
-    comp = npix * 64'(g_q) * 64'(rw_q);
-    ppbus_c = bus > comp;
-    ngrp_c  = 16'((32'(cfg.out_c) + 32'(l_q) - 1) >> l_log_q);
+    comp = npix * 64'(g) * 64'(rw_q);
+    pp_slack = margin ? bus + (bus >> 2) : bus;
+    pp_slack = pp_slack > comp ? 64'd0 : 64'd1;
+  endfunction
+
+  logic ppbus_c, pphalve_c, pp_saves_c;
+  logic [15:0] ngrp_c;        // groups of the whole layer
+  assign ngrp_c = 16'((32'(cfg.out_c) + 32'(l_q) - 1) >> l_log_q);
+  always_comb begin
+    ppbus_c   = pp_slack(g_q, 1'b0) == 0;
+    pphalve_c = g_q[0] == 1'b0 && (ngrp_c & (g_q - 16'd1)) == 0 &&
+                pp_slack(g_q >> 1, 1'b1) != 0 && pp_saves_c;
+  end
+
+  // (g/2 groups' weights in bus cycles) * g > PatchCyc * pixels * groups,
+  // i.e. the load saved exceeds the extra patches' set-up.
+  always_comb begin
+    logic [63:0] wrow, saved;
+    wrow  = (vnib(mode_q, 64'(k_q)) >> 1) + (cfg.sparse ? 64'(k_q) >> 2 : 64'd0);
+    saved = ((64'(g_q) >> 1) * 64'(l_q) * wrow) >> BB;
+    pp_saves_c = saved * 64'(g_q) >
+                 64'(PatchCyc) * 64'(cfg.out_h) * 64'(cfg.out_w) * 64'(ngrp_c);
   end
 
   always_ff @(posedge clk_i or negedge rst_ni) begin
@@ -612,6 +634,8 @@ module tma_layer #(
           g_q     <= 16'd1;
           gacc_q  <= '0;
           p_q     <= P_GCALC;
+        end else if (pphalve_c) begin
+          g_q <= g_q >> 1;
         end else begin
           p_q <= P_SG;
         end
@@ -822,7 +846,7 @@ module tma_layer #(
   // ---- the ping-pong weight loader ------------------------------------------------------
 
   logic ld_start_c;
-  assign ld_start_c = p_q == P_PPBUS && !ppbus_c;
+  assign ld_start_c = p_q == P_PPBUS && !ppbus_c && !pphalve_c;
 
   always_ff @(posedge clk_i or negedge rst_ni) begin
     if (!rst_ni) begin
