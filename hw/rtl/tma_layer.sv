@@ -22,10 +22,19 @@
 // single group. A reduction longer than a lane buffer is cut in chunks; then
 // G = 1 and weights are reloaded per chunk (slow, but any legal command runs).
 //
+// Ping-pong (dense FC/conv whose reduction fits half a lane buffer, chosen
+// per layer from the bus arithmetic): the weight and parameter buffers are
+// used in halves and a second sequencer, the loader, fills the other half
+// with the next super-group while this one computes, so only the first
+// super-group's weights are loaded before the first MAC.
+//
 // Depthwise: L = min(Cols, Rows) channels per group; lane c's weight word
 // holds its tap weight at element c only and the patch word of a tap holds
 // the L input channels (in[ic = oc / M]), so the shared-activation array
-// computes L independent dot products over the taps.
+// computes L independent dot products over the taps. With M = 1 and
+// L = Rows several groups are resident: a tap's patch piece holds all their
+// channels (G*L bytes, group g's R-byte slice at g*L), one DMA per tap or
+// per row of taps.
 //
 // Every DMA is region-checked again in tma_dma_rd/tma_dma_wr; a bus error or
 // a fault aborts the command once the DMAs in flight are done.
